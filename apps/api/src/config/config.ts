@@ -1,0 +1,128 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** External PostgreSQL; when absent an embedded cluster is started in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolSize: number;
+  piiEncryptionKey: string;
+  piiHashKey: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  logLevel: string;
+  /** Load the small demo data set when the database is empty (first start). */
+  demoSeed: boolean;
+  /** Requests per minute per client on sign-in routes. */
+  authRateLimitPerMinute: number;
+  maxFailedLogins: number;
+  lockoutMinutes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function base64Key(env: Env, name: string, minBytes: number, generated: () => string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return generated();
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length < minBytes || bytes.toString('base64').replace(/=+$/, '') !== raw.replace(/=+$/, ''))
+    throw new ConfigError(name, `must be base64 of at least ${minBytes} random bytes (e.g. \`openssl rand -base64 32\`)`);
+  return raw;
+}
+
+/** True when a non-root user (the embedded "postgres" user) can enter every existing parent of `dir`. */
+function traversableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/**
+ * Development secrets are generated once and kept beside the data (mode 0600), so the encrypted
+ * personal data stays readable across restarts. Production must set them explicitly.
+ */
+function localSecrets(dataDir: string): Record<string, string> {
+  const file = path.join(path.dirname(path.resolve(dataDir)), 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const secrets = {
+    PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PII_HASH_KEY: randomBytes(32).toString('base64'),
+    JWT_SECRET: randomBytes(48).toString('base64'),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+/** Reads and validates the environment; a wrong value stops the start with a message naming it. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv))
+    throw new ConfigError('NODE_ENV', `must be development, production or test, got "${nodeEnv}"`);
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+
+  let dataDir = env.EMBEDDED_PG_DATA_DIR || path.join(cwd, '.data', 'pgdata');
+  if (!env.EMBEDDED_PG_DATA_DIR && process.getuid?.() === 0 && !traversableByOthers(path.dirname(dataDir))) {
+    // As root the embedded cluster runs as "postgres", which cannot enter a private directory.
+    dataDir = path.join(os.tmpdir(), `eldercare-${Buffer.from(cwd).toString('hex').slice(-16)}`, 'pgdata');
+  }
+
+  const needSecrets = ['PII_ENCRYPTION_KEY', 'PII_HASH_KEY', 'JWT_SECRET'].some((k) => !env[k]);
+  if (production && needSecrets) {
+    for (const k of ['PII_ENCRYPTION_KEY', 'PII_HASH_KEY', 'JWT_SECRET'])
+      if (!env[k]) throw new ConfigError(k, 'is required when NODE_ENV=production');
+  }
+  const secrets = needSecrets && !production ? localSecrets(dataDir) : {};
+
+  const piiEncryptionKey = base64Key(env, 'PII_ENCRYPTION_KEY', 32, () => secrets.PII_ENCRYPTION_KEY);
+  if (Buffer.from(piiEncryptionKey, 'base64').length !== 32)
+    throw new ConfigError('PII_ENCRYPTION_KEY', 'must be base64 of exactly 32 bytes');
+
+  return {
+    env: nodeEnv as AppConfig['env'],
+    host: env.HOST || '0.0.0.0',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    dataDir,
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
+    piiEncryptionKey,
+    piiHashKey: base64Key(env, 'PII_HASH_KEY', 32, () => secrets.PII_HASH_KEY),
+    jwtSecret: base64Key(env, 'JWT_SECRET', 32, () => secrets.JWT_SECRET),
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 10, 86_400),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
+    demoSeed: (env.DEMO_SEED ?? (production ? 'false' : 'true')) === 'true',
+    authRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    maxFailedLogins: int(env, 'MAX_FAILED_LOGINS', 5, 1, 100),
+    lockoutMinutes: int(env, 'LOCKOUT_MINUTES', 15, 1, 1440),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,15 @@
+import { startEmbeddedPostgres } from '#lib/database';
+import type { AppConfig } from './config/config.js';
+
+export interface DatabaseHandle {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when given; otherwise `database` on the embedded cluster in config.dataDir. */
+export async function connectDatabase(config: AppConfig, database = 'eldercare'): Promise<DatabaseHandle> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+  const db = await startEmbeddedPostgres({ dataDir: config.dataDir, database });
+  return { url: db.url, embedded: true, stop: db.stop };
+}

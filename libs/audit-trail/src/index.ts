@@ -1,0 +1,4 @@
+import { AuditLogEntity } from './audit-log.entity.js';
+
+export * from './audit-log.entity.js';
+export const AUDIT_TRAIL_ENTITIES = [AuditLogEntity];

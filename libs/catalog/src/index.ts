@@ -1,0 +1,4 @@
+import { ServiceTypeEntity, ServiceItemEntity } from './catalog.entity.js';
+
+export * from './catalog.entity.js';
+export const CATALOG_ENTITIES = [ServiceTypeEntity, ServiceItemEntity];

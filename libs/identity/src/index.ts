@@ -1,0 +1,4 @@
+import { UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity } from './identity.entity.js';
+
+export * from './identity.entity.js';
+export const IDENTITY_ENTITIES = [UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity];

@@ -1,0 +1,4 @@
+import { ServiceOrderEntity, OrderEventEntity } from './order.entity.js';
+
+export * from './order.entity.js';
+export const ORDER_ENTITIES = [ServiceOrderEntity, OrderEventEntity];
