@@ -2,3 +2,5 @@ import { ServiceTypeEntity, ServiceItemEntity } from './catalog.entity.js';
 
 export * from './catalog.entity.js';
 export const CATALOG_ENTITIES = [ServiceTypeEntity, ServiceItemEntity];
+export * from './catalog.module.js';
+export * from './standard-catalogue.js';

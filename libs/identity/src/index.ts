@@ -1,4 +1,16 @@
-import { UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity } from './identity.entity.js';
+import {
+  UserEntity,
+  UserElderLinkEntity,
+  RefreshTokenEntity,
+  LoginCodeEntity,
+  SosDeviceEntity,
+} from './identity.entity.js';
 
 export * from './identity.entity.js';
+export * from './identity.errors.js';
+export * from './identity.module.js';
+export * from './access/access.decorators.js';
+export { TokenService, type AccessTokenClaims, type IdentityOptions } from './access/token.service.js';
+export { ActorResolver } from './access/actor.resolver.js';
 export const IDENTITY_ENTITIES = [UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity];
+export * from './access/rate-limit.guard.js';

@@ -2,3 +2,4 @@ import { OutboundMessageEntity } from './outbound-message.entity.js';
 
 export * from './outbound-message.entity.js';
 export const NOTIFICATION_ENTITIES = [OutboundMessageEntity];
+export * from './notifications.module.js';

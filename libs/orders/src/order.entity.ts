@@ -2,7 +2,6 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGenerate
 import { ElderEntity } from '#lib/elders';
 import { ServiceItemEntity } from '#lib/catalog';
 import { ProviderEntity, WorkerEntity } from '#lib/providers';
-import { UserEntity } from '#lib/identity';
 
 export enum OrderState {
   PENDING_DISPATCH = 'PENDING_DISPATCH', // 待派单
@@ -67,7 +66,7 @@ export class ServiceOrderEntity {
   @Column({ type: 'varchar', length: 80, collation: 'C' })
   regionPath: string;
 
-  @ForeignKey(() => UserEntity)
+  /** The user who asked (elder, family, staff) or, for the SOS channel, the device id. */
   @Column({ type: 'uuid' })
   requestedBy: string;
 

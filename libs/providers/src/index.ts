@@ -2,3 +2,4 @@ import { ProviderEntity, ProviderContractEntity, WorkerEntity } from './provider
 
 export * from './provider.entity.js';
 export const PROVIDER_ENTITIES = [ProviderEntity, ProviderContractEntity, WorkerEntity];
+export * from './providers.module.js';

@@ -1,5 +1,5 @@
-import { Initial1795308158902 } from './1795308158902-Initial.js';
-import { AppendOnlyLogs1795308200000 } from './1795308200000-AppendOnlyLogs.js';
+import { Initial1795308203698 } from './1795308203698-Initial.js';
+import { AppendOnlyLogs1795400000000 } from './1795400000000-AppendOnlyLogs.js';
 
 /** Every migration, in order. `npm run db generate Name` writes a new one; add it here. */
-export const MIGRATIONS = [Initial1795308158902, AppendOnlyLogs1795308200000];
+export const MIGRATIONS = [Initial1795308203698, AppendOnlyLogs1795400000000];

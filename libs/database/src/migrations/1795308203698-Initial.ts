@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Initial1795308158902 implements MigrationInterface {
-  name = 'Initial1795308158902';
+export class Initial1795308203698 implements MigrationInterface {
+  name = 'Initial1795308203698';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "region" ("code" character varying(12) NOT NULL, "level" character varying(12) NOT NULL, "name" character varying(64) NOT NULL, "name_en" character varying(64), "parent_code" character varying(12), "path" character varying(80) COLLATE "C" NOT NULL, "lat" double precision NOT NULL, "lng" double precision NOT NULL, CONSTRAINT "UQ_fe5ebce493b47061fe693b660a4" UNIQUE ("path"), CONSTRAINT "PK_74f7723fdff738f92929c0056cb" PRIMARY KEY ("code"))`);
@@ -75,7 +75,6 @@ export class Initial1795308158902 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "sos_device" ADD CONSTRAINT "FK_730012cb7ccd7800c3d89dabc78" FOREIGN KEY ("elder_id") REFERENCES "elder"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "service_order" ADD CONSTRAINT "FK_8d837bc9d510d7a44ce1762307d" FOREIGN KEY ("elder_id") REFERENCES "elder"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "service_order" ADD CONSTRAINT "FK_2be65c992ad4f65fdcfb956853b" FOREIGN KEY ("item_id") REFERENCES "service_item"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "service_order" ADD CONSTRAINT "FK_d33ce4b8abecdfec33bdf6819e8" FOREIGN KEY ("requested_by") REFERENCES "app_user"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "service_order" ADD CONSTRAINT "FK_15d1ed484af791313278b55a565" FOREIGN KEY ("provider_id") REFERENCES "provider"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "service_order" ADD CONSTRAINT "FK_b63cbd6dcdc3bfc6733a669f481" FOREIGN KEY ("worker_id") REFERENCES "worker"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "order_event" ADD CONSTRAINT "FK_b5ad8b36013879595c72c063178" FOREIGN KEY ("order_id") REFERENCES "service_order"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
@@ -85,7 +84,6 @@ export class Initial1795308158902 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "order_event" DROP CONSTRAINT "FK_b5ad8b36013879595c72c063178"`);
     await queryRunner.query(`ALTER TABLE "service_order" DROP CONSTRAINT "FK_b63cbd6dcdc3bfc6733a669f481"`);
     await queryRunner.query(`ALTER TABLE "service_order" DROP CONSTRAINT "FK_15d1ed484af791313278b55a565"`);
-    await queryRunner.query(`ALTER TABLE "service_order" DROP CONSTRAINT "FK_d33ce4b8abecdfec33bdf6819e8"`);
     await queryRunner.query(`ALTER TABLE "service_order" DROP CONSTRAINT "FK_2be65c992ad4f65fdcfb956853b"`);
     await queryRunner.query(`ALTER TABLE "service_order" DROP CONSTRAINT "FK_8d837bc9d510d7a44ce1762307d"`);
     await queryRunner.query(`ALTER TABLE "sos_device" DROP CONSTRAINT "FK_730012cb7ccd7800c3d89dabc78"`);

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * UPDATE, DELETE and TRUNCATE on them (only a superuser disabling the trigger can tamper, and the
  * audit-trail hash chain then shows it).
  */
-export class AppendOnlyLogs1795308200000 implements MigrationInterface {
-  name = 'AppendOnlyLogs1795308200000';
+export class AppendOnlyLogs1795400000000 implements MigrationInterface {
+  name = 'AppendOnlyLogs1795400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

@@ -1,0 +1,52 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TerminusModule } from '@nestjs/terminus';
+import { KernelModule } from '#lib/kernel';
+import { buildDataSourceOptions } from '#lib/database';
+import { IdentityModule } from '#lib/identity';
+import { RegionsModule } from '#lib/regions';
+import { CatalogModule } from '#lib/catalog';
+import { ProvidersModule } from '#lib/providers';
+import { EldersModule } from '#lib/elders';
+import { NotificationsModule } from '#lib/notifications';
+import { AuditTrailModule } from '#lib/audit-trail';
+import { OrdersModule } from '#lib/orders';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { ENTITIES } from './entities.js';
+import { HealthController } from './health.controller.js';
+import { DomainErrorFilter } from './http/domain-error.filter.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(
+          buildDataSourceOptions({ url: databaseUrl, entities: ENTITIES, poolSize: config.dbPoolSize }),
+        ),
+        TerminusModule,
+        KernelModule.forRoot({ piiEncryptionKey: config.piiEncryptionKey, piiHashKey: config.piiHashKey }),
+        IdentityModule.forRoot(config),
+        AuditTrailModule,
+        NotificationsModule,
+        RegionsModule,
+        CatalogModule,
+        ProvidersModule,
+        EldersModule,
+        OrdersModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Actor, Role } from '#lib/kernel';
+
+/**
+ * Every route declares who may call it. A route without a rule is refused (fail closed) and the
+ * authorization-matrix test fails. Object-level checks happen inside the use case.
+ *  - { public: true }: no authentication (sign-in, health, docs)
+ *  - { roles: [...] }: an authenticated actor with one of these roles
+ *  - { device: true }: an SOS device key
+ */
+export type AccessRule = { public: true } | { roles: readonly Role[] } | { device: true };
+
+export const ACCESS_RULE = 'eldercare:access-rule';
+
+export const Access = (rule: AccessRule) => SetMetadata(ACCESS_RULE, rule);
+export const Public = () => Access({ public: true });
+export const Roles = (...roles: Role[]) => Access({ roles });
+
+/** The authenticated actor of this request (set by AccessGuard). */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const req = ctx.switchToHttp().getRequest<{ actor?: Actor }>();
+  if (!req.actor) throw new Error('CurrentActor used on a route without authentication');
+  return req.actor;
+});

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { TokenService } from '#lib/identity';
+import { createApp } from '../../apps/api/src/bootstrap.js';
+import { loadConfig, type AppConfig } from '../../apps/api/src/config/config.js';
+import { seedMiniCity, TEST_KEYS, type MiniCity } from './fixtures.js';
+
+/** Everything the app logged during this test file (checked for personal data). */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.lines.push(chunk.toString('utf8'));
+    cb();
+  }
+  text(): string {
+    return this.lines.join('');
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  ds: DataSource;
+  config: AppConfig;
+  databaseUrl: string;
+  city: MiniCity;
+  logs: LogCapture;
+  http: () => ReturnType<typeof request>;
+  /** A valid access token for a fixture user (skips the sign-in flow). */
+  tokenFor(user: { id: string; role: string }): Promise<string>;
+  /** Closes and starts the API again on the same database. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template, the mini city in it, and the API on top. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const adminUrl = process.env.ELDERCARE_TEST_ADMIN_URL;
+  const template = process.env.ELDERCARE_TEST_TEMPLATE_DB;
+  if (!adminUrl || !template) throw new Error('e2e tests need the global setup (run them with npm test)');
+  const name = `eldercare_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await admin.end();
+  const databaseUrl = withDatabase(adminUrl, name);
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', DEMO_SEED: 'false', ...TEST_KEYS, ...env });
+  const logs = new LogCapture();
+
+  let app = await createApp({ config, databaseUrl, logDestination: logs });
+  await app.listen(0, '127.0.0.1');
+  let ds = app.get(DataSource);
+  const city = await seedMiniCity(ds);
+
+  const t: TestApp = {
+    get app() {
+      return app;
+    },
+    get ds() {
+      return ds;
+    },
+    config,
+    databaseUrl,
+    city,
+    logs,
+    http: () => request(app.getHttpServer()),
+    async tokenFor(user) {
+      const [row] = (await ds.query(`SELECT token_version FROM app_user WHERE id = $1`, [user.id])) as { token_version: number }[];
+      return app.get(TokenService).issueAccessToken({ sub: user.id, role: user.role as never, tv: row.token_version });
+    },
+    async restart() {
+      await app.close();
+      app = await createApp({ config, databaseUrl, logDestination: logs });
+      await app.listen(0, '127.0.0.1');
+      ds = app.get(DataSource);
+    },
+    async close() {
+      await app.close();
+    },
+  };
+  return t;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
