@@ -4,4 +4,5 @@ export * from './pii-cipher.js';
 export * from './masking.js';
 export * from './geo.js';
 export * from './page.js';
+export * from './access.js';
 export * from './kernel.module.js';

@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { RegionsController } from './regions.controller.js';
+import { RegionsService } from './regions.service.js';
 
-@Module({})
+@Module({
+  controllers: [RegionsController],
+  providers: [RegionsService],
+  exports: [RegionsService],
+})
 export class RegionsModule {}
