@@ -1,4 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { AuditTrailService } from './audit-trail.service.js';
 
-@Module({})
+/** Global: every bounded context may record security-relevant actions. */
+@Global()
+@Module({
+  providers: [AuditTrailService],
+  exports: [AuditTrailService],
+})
 export class AuditTrailModule {}
