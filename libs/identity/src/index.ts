@@ -9,7 +9,6 @@ import {
 export * from './identity.entity.js';
 export * from './identity.errors.js';
 export * from './identity.module.js';
-export * from './access/access.decorators.js';
 export { TokenService, type AccessTokenClaims, type IdentityOptions } from './access/token.service.js';
 export { ActorResolver } from './access/actor.resolver.js';
 export const IDENTITY_ENTITIES = [UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity];

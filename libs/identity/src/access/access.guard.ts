@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Actor } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
-import { ACCESS_RULE, type AccessRule } from './access.decorators.js';
+import { ACCESS_RULE, type AccessRule } from '#lib/kernel';
 import { TokenService } from './token.service.js';
 import { ActorResolver } from './actor.resolver.js';
 import { DeviceAuthenticator } from './device.authenticator.js';
