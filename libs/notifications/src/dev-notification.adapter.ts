@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PII_CIPHER, PiiCipher } from '#lib/kernel';
+import { NotificationPort } from './notification.port.js';
+
+/**
+ * Development adapter: nothing is sent; each message is recorded in `outbound_message` with the
+ * recipient and the parameters encrypted (the recipient is found by its keyed hash).
+ * Logs only the template and the row id.
+ */
+@Injectable()
+export class DevNotificationAdapter extends NotificationPort {
+  private readonly logger = new Logger('Notifications');
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
+  ) {
+    super();
+  }
+
+  async send(phone: string, template: string, params: Record<string, string>): Promise<void> {
+    const rows: { id: string }[] = await this.ds.query(
+      `INSERT INTO outbound_message (channel, recipient_enc, recipient_hash, template, params_enc)
+       VALUES ('SMS', $1, $2, $3, $4) RETURNING id`,
+      [this.cipher.encrypt(phone), this.cipher.blindIndex(phone), template, this.cipher.encrypt(JSON.stringify(params))],
+    );
+    this.logger.log(`message ${rows[0].id} recorded (template ${template}, not sent: development adapter)`);
+  }
+}
+
+/**
+ * Test/dev helper: the newest message recorded for this phone, decrypted; undefined when none.
+ * Takes anything with `query` (DataSource or EntityManager).
+ */
+export async function readLastMessage(
+  ds: Pick<DataSource, 'query'>,
+  cipher: PiiCipher,
+  phone: string,
+): Promise<{ template: string; params: Record<string, string>; at: Date } | undefined> {
+  const rows: { template: string; params_enc: Buffer; created_at: Date }[] = await ds.query(
+    `SELECT template, params_enc, created_at FROM outbound_message WHERE recipient_hash = $1 ORDER BY id DESC LIMIT 1`,
+    [cipher.blindIndex(phone)],
+  );
+  if (!rows[0]) return undefined;
+  return {
+    template: rows[0].template,
+    params: JSON.parse(cipher.decrypt(rows[0].params_enc)) as Record<string, string>,
+    at: rows[0].created_at,
+  };
+}
