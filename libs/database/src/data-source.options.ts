@@ -21,7 +21,8 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    logging: options.logging ? ['error', 'warn', 'migration'] : ['error'],
+    // Off by default: a failed query's log line would carry its parameters (personal data).
+    logging: options.logging ? ['error', 'warn', 'migration'] : false,
     extra: { max: options.poolSize ?? 20, application_name: 'eldercare' },
   };
 }

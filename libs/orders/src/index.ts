@@ -1,5 +1,8 @@
 import { ServiceOrderEntity, OrderEventEntity } from './order.entity.js';
 
 export * from './order.entity.js';
-export const ORDER_ENTITIES = [ServiceOrderEntity, OrderEventEntity];
 export * from './orders.module.js';
+export * from './orders.errors.js';
+export { OrdersService, type OrderView, type OrderEventView } from './orders.service.js';
+export { OrderAction, nextState, actionsFrom, TRANSITIONS } from './order-state-machine.js';
+export const ORDER_ENTITIES = [ServiceOrderEntity, OrderEventEntity];

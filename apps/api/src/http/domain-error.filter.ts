@@ -41,6 +41,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
       ...(exception.details ? { details: exception.details } : {}),
     };
   }
+  if (exception instanceof HttpException && exception.cause instanceof SyntaxError)
+    return { statusCode: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON' };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse() as { message?: unknown; code?: string; details?: unknown } | string;
@@ -52,12 +54,6 @@ export function toErrorBody(exception: unknown): ErrorBody {
       ...(typeof response === 'object' && response.details ? { details: response.details } : {}),
     };
   }
-  // Bodies that are not JSON, or too large, reach us as errors from the body parser.
-  const parserError = exception as { type?: string; status?: number };
-  if (parserError?.type === 'entity.too.large')
-    return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'request body too large' };
-  if (parserError?.type === 'entity.parse.failed')
-    return { statusCode: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON' };
   return { statusCode: 500, code: 'INTERNAL', message: 'internal error' };
 }
 

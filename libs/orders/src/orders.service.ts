@@ -1,0 +1,706 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  distanceMeters,
+  maskAddress,
+  maskName,
+  PII_CIPHER,
+  PiiCipher,
+  Role,
+  SYSTEM_ACTOR,
+  type Actor,
+  type Page,
+} from '#lib/kernel';
+import { AuditAction, AuditTrailService } from '#lib/audit-trail';
+import { NotificationPort } from '#lib/notifications';
+import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
+import { actionsFrom, nextState, OrderAction } from './order-state-machine.js';
+import { canActOnOrder, canRequestFor, canViewOrder, seesServiceAddress, type OrderScope } from './order-policy.js';
+import { OrderError, OrderErrorCode as E } from './orders.errors.js';
+import { OrderReferences, type ElderForOrder, type ItemForOrder } from './order-references.js';
+import type {
+  AcceptOrderDto,
+  CheckOutDto,
+  ConfirmOrderDto,
+  CreateOrderDto,
+  ListOrdersQuery,
+  LocationDto,
+  OfferOrderDto,
+  RateOrderDto,
+  ReasonDto,
+  SosDto,
+  VersionDto,
+} from './orders.dto.js';
+
+/** A service_order row as SQL returns it (snake_case), plus the elder's name. */
+interface OrderRow {
+  id: string;
+  order_no: string;
+  channel: OrderChannel;
+  elder_id: string;
+  elder_name: string;
+  item_id: string;
+  service_type: string;
+  community_code: string;
+  region_path: string;
+  requested_by: string;
+  request_hash: string | null;
+  scheduled_start: Date | null;
+  scheduled_end: Date | null;
+  priority: number;
+  state: OrderState;
+  version: number;
+  address_enc: Buffer;
+  home_lat: number;
+  home_lng: number;
+  item_name_zh: string;
+  unit: string;
+  unit_price_cents: number;
+  quantity: string;
+  total_cents: number;
+  min_duration_minutes: number;
+  required_qualification: string | null;
+  note: string | null;
+  provider_id: string | null;
+  offer_expires_at: Date | null;
+  worker_id: string | null;
+  check_in_at: Date | null;
+  check_in_lat: number | null;
+  check_in_lng: number | null;
+  check_in_distance_m: number | null;
+  check_out_at: Date | null;
+  check_out_lat: number | null;
+  check_out_lng: number | null;
+  check_out_distance_m: number | null;
+  photo_hashes: string[];
+  confirm_code_hash: Buffer | null;
+  confirm_code_expires_at: Date | null;
+  confirm_attempts: number;
+  confirmed_by: string | null;
+  confirmed_at: Date | null;
+  rating: number | null;
+  rating_comment: string | null;
+  close_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OrderView {
+  id: string;
+  orderNo: string;
+  state: OrderState;
+  version: number;
+  channel: OrderChannel;
+  priority: number;
+  serviceType: string;
+  item: { id: string; nameZh: string; unit: string; unitPriceCents: number; quantity: number; totalCents: number; minDurationMinutes: number };
+  elder: { id: string; name: string | null };
+  communityCode: string;
+  /** Full service address for those who serve or care for the elder; masked otherwise. */
+  address: string | null;
+  scheduledStart: string | null;
+  scheduledEnd: string | null;
+  note: string | null;
+  providerId: string | null;
+  offerExpiresAt: string | null;
+  workerId: string | null;
+  checkIn: { at: string; lat: number; lng: number; distanceM: number } | null;
+  checkOut: { at: string; lat: number; lng: number; distanceM: number } | null;
+  photoHashes: string[];
+  confirmedAt: string | null;
+  rating: number | null;
+  ratingComment: string | null;
+  closeReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** What this actor may do next (for the consoles' buttons). */
+  allowedActions: OrderAction[];
+}
+
+export interface OrderEventView {
+  id: string;
+  seq: number;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  actorUserId: string;
+  actorRole: string;
+  lat: number | null;
+  lng: number | null;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+/** Columns a transition may set (never user input). */
+type OrderPatch = Partial<
+  Record<
+    | 'provider_id'
+    | 'offer_expires_at'
+    | 'worker_id'
+    | 'check_in_at'
+    | 'check_in_lat'
+    | 'check_in_lng'
+    | 'check_in_distance_m'
+    | 'check_out_at'
+    | 'check_out_lat'
+    | 'check_out_lng'
+    | 'check_out_distance_m'
+    | 'photo_hashes'
+    | 'confirm_code_hash'
+    | 'confirm_code_expires_at'
+    | 'confirmed_by'
+    | 'confirmed_at'
+    | 'rating'
+    | 'rating_comment'
+    | 'close_reason',
+    unknown
+  >
+>;
+
+interface TransitionSpec {
+  expectedVersion?: number;
+  /** Checks that need the loaded order (throw OrderError to refuse). */
+  guard?: (order: OrderRow, manager: EntityManager) => Promise<void> | void;
+  patch?: (order: OrderRow) => OrderPatch;
+  payload?: (order: OrderRow) => Record<string, unknown>;
+  location?: { lat: number; lng: number };
+  /** Runs inside the transaction after the update (e.g. an audit row). */
+  after?: (order: OrderRow, manager: EntityManager) => Promise<void>;
+}
+
+const CONFIRM_CODE_TTL_MS = 72 * 3600_000;
+const MAX_CONFIRM_ATTEMPTS = 5;
+const OFFER_SWEEP_MS = 5_000;
+
+@Injectable()
+export class OrdersService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Orders');
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly refs: OrderReferences,
+    @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly notifications: NotificationPort,
+    private readonly audit: AuditTrailService,
+  ) {}
+
+  // --- creation ----------------------------------------------------------------------------------
+
+  /** Creates an order (待派单). With an Idempotency-Key, a retry returns the same order. */
+  async create(actor: Actor, dto: CreateOrderDto, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
+    const elder = await this.refs.elder(dto.elderId);
+    if (!elder || !canRequestFor(actor, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found', { elderId: dto.elderId });
+    const item = await this.refs.item(dto.itemId);
+    if (!item) throw new OrderError(E.ITEM_NOT_FOUND, 'catalogue item not found', { itemId: dto.itemId });
+    const schedule = this.checkSchedule(dto.scheduledStart, dto.scheduledEnd);
+    const staff = actor.role !== Role.ELDER && actor.role !== Role.FAMILY;
+    const priority =
+      item.serviceType === 'EMERGENCY' ? OrderPriority.EMERGENCY : staff && dto.priority ? dto.priority : OrderPriority.NORMAL;
+    return this.insertOrder(actor, elder, item, {
+      channel: dto.channel,
+      quantity: dto.quantity ?? 1,
+      ...schedule,
+      priority,
+      note: dto.note ?? null,
+      idempotencyKey,
+      requestHash: idempotencyKey ? hashRequest(dto) : null,
+      location: null,
+    });
+  }
+
+  /** One-key call from an SOS device: an EMERGENCY order for its elder. */
+  async raiseSos(device: Actor, dto: SosDto, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
+    const elderId = device.elderIds?.[0];
+    const elder = elderId ? await this.refs.elder(elderId) : undefined;
+    if (!elder || !canRequestFor(device, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found');
+    const item = await this.refs.itemByCode('SOS_RESPONSE');
+    if (!item) throw new OrderError(E.ITEM_NOT_FOUND, 'the catalogue has no SOS_RESPONSE item');
+    const location = dto.lat !== undefined && dto.lng !== undefined ? { lat: dto.lat, lng: dto.lng } : null;
+    return this.insertOrder(device, elder, item, {
+      channel: OrderChannel.SOS,
+      quantity: 1,
+      scheduledStart: null,
+      scheduledEnd: null,
+      priority: OrderPriority.EMERGENCY,
+      note: null,
+      idempotencyKey,
+      requestHash: idempotencyKey ? hashRequest(dto) : null,
+      location,
+    });
+  }
+
+  private async insertOrder(
+    actor: Actor,
+    elder: ElderForOrder,
+    item: ItemForOrder,
+    o: {
+      channel: OrderChannel;
+      quantity: number;
+      scheduledStart: Date | null;
+      scheduledEnd: Date | null;
+      priority: OrderPriority;
+      note: string | null;
+      idempotencyKey?: string;
+      requestHash: string | null;
+      location: { lat: number; lng: number } | null;
+    },
+  ): Promise<{ order: OrderView; replayed: boolean }> {
+    if (elder.status !== 'ACTIVE') throw new OrderError(E.ELDER_NOT_ACTIVE, `elder is ${elder.status}: no new orders`);
+    if (!item.active) throw new OrderError(E.ITEM_INACTIVE, 'this catalogue item is no longer offered');
+    const id = randomUUID();
+    const orderNo = newOrderNo();
+    const total = Math.round(item.priceCents * o.quantity);
+    // One statement: the order and its CREATED event are written atomically; a duplicate
+    // Idempotency-Key inserts nothing (the unique index decides between racing requests).
+    const rows: { id: string }[] = await this.db.query(
+      `WITH ins AS (
+         INSERT INTO service_order (id, order_no, channel, elder_id, item_id, service_type, community_code, region_path,
+           requested_by, idempotency_key, request_hash, scheduled_start, scheduled_end, priority, state, version,
+           address_enc, home_lat, home_lng, item_name_zh, unit, unit_price_cents, quantity, total_cents,
+           min_duration_minutes, required_qualification, note)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'PENDING_DISPATCH',1,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
+         ON CONFLICT (requested_by, idempotency_key) DO NOTHING
+         RETURNING id, region_path)
+       INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
+       SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path FROM ins
+       RETURNING order_id AS id`,
+      [
+        id, orderNo, o.channel, elder.id, item.id, item.serviceType, elder.communityCode, elder.regionPath,
+        actor.userId, o.idempotencyKey ?? null, o.requestHash, o.scheduledStart, o.scheduledEnd, o.priority,
+        elder.addressEnc, elder.homeLat, elder.homeLng, item.nameZh, item.unit, item.priceCents, o.quantity, total,
+        item.minDurationMinutes, item.requiredQualification, o.note,
+        actor.role, o.location?.lat ?? null, o.location?.lng ?? null,
+        JSON.stringify({ channel: o.channel, itemId: item.id, priority: o.priority }),
+      ],
+    );
+    if (rows.length === 0) {
+      const existing: { id: string; request_hash: string | null }[] = await this.db.query(
+        `SELECT id, request_hash FROM service_order WHERE requested_by = $1 AND idempotency_key = $2`,
+        [actor.userId, o.idempotencyKey],
+      );
+      if (!existing[0] || existing[0].request_hash !== o.requestHash)
+        throw new OrderError(E.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used for a different request');
+      return { order: this.present(actor, await this.load(this.db.manager, existing[0].id)), replayed: true };
+    }
+    return { order: this.present(actor, await this.load(this.db.manager, id)), replayed: false };
+  }
+
+  private checkSchedule(start?: string, end?: string): { scheduledStart: Date | null; scheduledEnd: Date | null } {
+    const s = start ? new Date(start) : null;
+    const e = end ? new Date(end) : null;
+    if (e && !s) throw new OrderError(E.INVALID_SCHEDULE, 'scheduledEnd needs a scheduledStart', { field: 'scheduledEnd' });
+    if (s && e && e <= s) throw new OrderError(E.INVALID_SCHEDULE, 'scheduledEnd must be after scheduledStart', { field: 'scheduledEnd' });
+    const now = Date.now();
+    if (s && s.getTime() < now - 15 * 60_000)
+      throw new OrderError(E.INVALID_SCHEDULE, 'scheduledStart is in the past', { field: 'scheduledStart' });
+    if (s && s.getTime() > now + 180 * 86_400_000)
+      throw new OrderError(E.INVALID_SCHEDULE, 'scheduledStart is more than 180 days ahead', { field: 'scheduledStart' });
+    return { scheduledStart: s, scheduledEnd: e };
+  }
+
+  // --- queries -----------------------------------------------------------------------------------
+
+  async get(actor: Actor, id: string): Promise<OrderView> {
+    const order = await this.loadVisible(this.db.manager, actor, id);
+    return this.present(actor, order);
+  }
+
+  async events(actor: Actor, id: string): Promise<OrderEventView[]> {
+    await this.loadVisible(this.db.manager, actor, id);
+    const rows: (Omit<OrderEventView, 'at'> & { at: Date })[] = await this.db.query(
+      `SELECT id, seq, type, from_state AS "fromState", to_state AS "toState", actor_user_id AS "actorUserId",
+              actor_role AS "actorRole", lat, lng, payload, at
+         FROM order_event WHERE order_id = $1 ORDER BY seq`,
+      [id],
+    );
+    return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+  }
+
+  /** Lists the orders in the actor's scope, filtered in SQL. */
+  async list(actor: Actor, q: ListOrdersQuery): Promise<Page<OrderView>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    switch (actor.role) {
+      case Role.ELDER:
+      case Role.FAMILY:
+        where.push(`o.elder_id = ANY(${p(actor.elderIds ?? [])}::uuid[])`);
+        break;
+      case Role.PROVIDER_ADMIN:
+        where.push(`o.provider_id = ${p(actor.providerId ?? null)}`);
+        break;
+      case Role.WORKER:
+        where.push(`o.worker_id = ${p(actor.workerId ?? null)}`);
+        break;
+      case Role.SOS_DEVICE:
+        where.push('false');
+        break;
+      default:
+        if (!actor.regionPath) where.push('false');
+        else where.push(`o.region_path LIKE ${p(actor.regionPath)} || '%'`);
+    }
+    if (q.state) where.push(`o.state = ${p(q.state)}`);
+    if (q.serviceType) where.push(`o.service_type = ${p(q.serviceType)}`);
+    if (q.elderId) where.push(`o.elder_id = ${p(q.elderId)}`);
+    const limit = q.limit ?? 50;
+    const offset = q.offset ?? 0;
+    const sql = `SELECT o.*, e.name AS elder_name, count(*) OVER () AS total
+                   FROM service_order o JOIN elder e ON e.id = o.elder_id
+                  WHERE ${where.join(' AND ')}
+                  ORDER BY o.priority DESC, o.created_at DESC, o.id
+                  LIMIT ${p(limit)} OFFSET ${p(offset)}`;
+    const rows: (OrderRow & { total: string })[] = await this.db.query(sql, params);
+    return { items: rows.map((r) => this.present(actor, r)), total: rows[0] ? Number(rows[0].total) : 0, limit, offset };
+  }
+
+  // --- transitions -------------------------------------------------------------------------------
+
+  offer(actor: Actor, id: string, dto: OfferOrderDto): Promise<OrderView> {
+    let slaMinutes = 30;
+    return this.act(actor, id, OrderAction.OFFER, {
+      expectedVersion: dto.version,
+      guard: async (o) => {
+        slaMinutes = (await this.refs.item(o.item_id))?.acceptSlaMinutes ?? slaMinutes;
+        const provider = await this.refs.provider(dto.providerId);
+        if (!provider || provider.status !== 'ACTIVE')
+          throw new OrderError(E.PROVIDER_NOT_FOUND, 'provider not found or suspended', { providerId: dto.providerId });
+        if (await this.refs.isContracted(provider.id, o.service_type, o.community_code)) return;
+        if (!dto.override)
+          throw new OrderError(E.PROVIDER_NOT_CONTRACTED, 'the provider has no contract for this service in this community; a district dispatcher may override with a reason');
+        if (actor.role !== Role.DISTRICT_DISPATCHER && actor.role !== Role.PLATFORM_ADMIN)
+          throw new OrderError(E.NOT_ALLOWED, 'only a district dispatcher may override the contract rule');
+        if (!dto.reason) throw new OrderError(E.NOT_ALLOWED, 'an override needs a reason', { field: 'reason' });
+        if (!o.region_path.startsWith(`/${o.region_path.split('/')[1]}/${provider.districtCode}/`))
+          throw new OrderError(E.PROVIDER_OUTSIDE_DISTRICT, 'an override may only pick a provider of the order’s district');
+      },
+      patch: () => ({
+        provider_id: dto.providerId,
+        offer_expires_at: new Date(Date.now() + (dto.expiresInMinutes ?? slaMinutes) * 60_000),
+      }),
+      payload: () => ({ providerId: dto.providerId, override: !!dto.override, ...(dto.override ? { reason: dto.reason } : {}) }),
+      after: async (o, m) => {
+        if (dto.override)
+          await this.audit.record(
+            { actor, action: AuditAction.DISPATCH_OVERRIDE, objectType: 'order', objectId: o.id, details: { providerId: dto.providerId } },
+            m,
+          );
+      },
+    });
+  }
+
+  accept(actor: Actor, id: string, dto: AcceptOrderDto): Promise<OrderView> {
+    return this.act(actor, id, OrderAction.ACCEPT, {
+      expectedVersion: dto.version,
+      guard: async (o) => {
+        if (o.offer_expires_at && o.offer_expires_at.getTime() < Date.now())
+          throw new OrderError(E.OFFER_EXPIRED, 'the offer has expired');
+        const worker = await this.refs.worker(dto.workerId);
+        if (!worker || worker.providerId !== o.provider_id)
+          throw new OrderError(E.WORKER_NOT_FOUND, 'worker not found in your organisation', { workerId: dto.workerId });
+        if (worker.status !== 'ACTIVE') throw new OrderError(E.WORKER_NOT_AVAILABLE, `worker is ${worker.status}`);
+        if (o.required_qualification && !worker.qualifications.includes(o.required_qualification))
+          throw new OrderError(E.WORKER_NOT_QUALIFIED, `this service needs a worker qualified as ${o.required_qualification}`);
+      },
+      patch: () => ({ worker_id: dto.workerId, offer_expires_at: null }),
+      payload: () => ({ workerId: dto.workerId }),
+    });
+  }
+
+  reject(actor: Actor, id: string, dto: ReasonDto): Promise<OrderView> {
+    return this.act(actor, id, OrderAction.REJECT, {
+      expectedVersion: dto.version,
+      patch: () => ({ provider_id: null, offer_expires_at: null }),
+      payload: (o) => ({ providerId: o.provider_id, reason: dto.reason }),
+    });
+  }
+
+  depart(actor: Actor, id: string, dto: VersionDto): Promise<OrderView> {
+    return this.act(actor, id, OrderAction.DEPART, { expectedVersion: dto.version });
+  }
+
+  checkIn(actor: Actor, id: string, dto: LocationDto): Promise<OrderView> {
+    return this.act(actor, id, OrderAction.CHECK_IN, {
+      expectedVersion: dto.version,
+      location: dto,
+      patch: (o) => ({
+        check_in_at: new Date(),
+        check_in_lat: dto.lat,
+        check_in_lng: dto.lng,
+        check_in_distance_m: distanceMeters(dto, { lat: o.home_lat, lng: o.home_lng }),
+      }),
+      payload: (o) => ({ distanceM: distanceMeters(dto, { lat: o.home_lat, lng: o.home_lng }) }),
+    });
+  }
+
+  async checkOut(actor: Actor, id: string, dto: CheckOutDto): Promise<OrderView> {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const view = await this.act(actor, id, OrderAction.CHECK_OUT, {
+      expectedVersion: dto.version,
+      location: dto,
+      patch: (o) => ({
+        check_out_at: new Date(),
+        check_out_lat: dto.lat,
+        check_out_lng: dto.lng,
+        check_out_distance_m: distanceMeters(dto, { lat: o.home_lat, lng: o.home_lng }),
+        photo_hashes: dto.photoHashes,
+        confirm_code_hash: codeHash(o.id, code),
+        confirm_code_expires_at: new Date(Date.now() + CONFIRM_CODE_TTL_MS),
+      }),
+      payload: (o) => {
+        const minutes = o.check_in_at ? Math.round((Date.now() - o.check_in_at.getTime()) / 60_000) : null;
+        return {
+          distanceM: distanceMeters(dto, { lat: o.home_lat, lng: o.home_lng }),
+          photoCount: dto.photoHashes.length,
+          serviceMinutes: minutes,
+          shorterThanMinimum: minutes !== null && minutes < o.min_duration_minutes,
+        };
+      },
+    });
+    await this.sendConfirmationCode(view, code);
+    return view;
+  }
+
+  confirm(actor: Actor, id: string, dto: ConfirmOrderDto): Promise<OrderView> {
+    return this.act(actor, id, OrderAction.CONFIRM, {
+      guard: async (o) => {
+        if (o.confirm_attempts >= MAX_CONFIRM_ATTEMPTS)
+          throw new OrderError(E.CODE_ATTEMPTS_EXCEEDED, 'too many wrong codes: ask the station to confirm the service');
+        if (!o.confirm_code_expires_at || o.confirm_code_expires_at.getTime() < Date.now())
+          throw new OrderError(E.CODE_EXPIRED, 'the confirmation code has expired');
+        const presented = codeHash(o.id, dto.code);
+        if (!o.confirm_code_hash || !timingSafeEqual(presented, o.confirm_code_hash)) {
+          // counted outside the (rolled back) transition, so guessing is limited
+          await this.db.query(`UPDATE service_order SET confirm_attempts = confirm_attempts + 1 WHERE id = $1`, [o.id]);
+          throw new OrderError(E.CODE_INVALID, 'wrong confirmation code', {
+            attemptsLeft: MAX_CONFIRM_ATTEMPTS - o.confirm_attempts - 1,
+          });
+        }
+      },
+      patch: () => ({
+        confirmed_by: actor.userId,
+        confirmed_at: new Date(),
+        confirm_code_hash: null,
+        ...(dto.rating ? { rating: dto.rating, rating_comment: dto.comment ?? null } : {}),
+      }),
+      payload: () => ({ onBehalf: actor.role === Role.STATION_STAFF, ...(dto.rating ? { rating: dto.rating } : {}) }),
+    });
+  }
+
+  rate(actor: Actor, id: string, dto: RateOrderDto): Promise<OrderView> {
+    return this.act(actor, id, OrderAction.RATE, {
+      guard: (o) => {
+        if (o.rating !== null) throw new OrderError(E.ALREADY_RATED, 'this order has already been rated');
+      },
+      patch: () => ({ rating: dto.rating, rating_comment: dto.comment ?? null }),
+      payload: () => ({ rating: dto.rating }),
+    });
+  }
+
+  cancel(actor: Actor, id: string, dto: ReasonDto): Promise<OrderView> {
+    return this.closeWithReason(actor, id, OrderAction.CANCEL, dto);
+  }
+
+  reportException(actor: Actor, id: string, dto: ReasonDto): Promise<OrderView> {
+    return this.closeWithReason(actor, id, OrderAction.REPORT_EXCEPTION, dto);
+  }
+
+  complain(actor: Actor, id: string, dto: ReasonDto): Promise<OrderView> {
+    return this.closeWithReason(actor, id, OrderAction.COMPLAIN, dto);
+  }
+
+  resolve(actor: Actor, id: string, dto: ReasonDto): Promise<OrderView> {
+    return this.closeWithReason(actor, id, OrderAction.RESOLVE, dto);
+  }
+
+  private closeWithReason(actor: Actor, id: string, action: OrderAction, dto: ReasonDto): Promise<OrderView> {
+    return this.act(actor, id, action, {
+      expectedVersion: dto.version,
+      patch: () => ({ close_reason: dto.reason, ...(action === OrderAction.CANCEL ? { offer_expires_at: null } : {}) }),
+      payload: () => ({ reason: dto.reason }),
+    });
+  }
+
+  // --- offer deadlines ---------------------------------------------------------------------------
+
+  /**
+   * Returns expired offers to dispatch. The deadline lives in the row, so it survives restarts;
+   * SKIP LOCKED and the version check let several instances sweep at once.
+   */
+  async expireDueOffers(limit = 100): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const due: { id: string }[] = await m.query(
+        `SELECT id FROM service_order WHERE state = 'OFFERED' AND offer_expires_at < now()
+          ORDER BY offer_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      for (const { id } of due) {
+        const order = await this.load(m, id);
+        await this.apply(m, SYSTEM_ACTOR, order, OrderAction.EXPIRE, {
+          patch: () => ({ provider_id: null, offer_expires_at: null }),
+          payload: (o) => ({ providerId: o.provider_id }),
+        });
+      }
+      return due.length;
+    });
+  }
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => {
+      this.expireDueOffers().catch((err: unknown) => this.logger.warn(`offer sweep failed: ${(err as Error).message}`));
+    }, OFFER_SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  // --- machinery ---------------------------------------------------------------------------------
+
+  /** Access check, legal-transition check, guarded update and event row, in one transaction. */
+  private async act(actor: Actor, id: string, action: OrderAction, spec: TransitionSpec): Promise<OrderView> {
+    const updated = await this.db.transaction(async (m) => {
+      const order = await this.loadVisible(m, actor, id);
+      if (!canActOnOrder(actor, scopeOf(order), action))
+        throw new OrderError(E.NOT_ALLOWED, `role ${actor.role} may not ${action.toLowerCase()} this order`);
+      return this.apply(m, actor, order, action, spec);
+    });
+    return this.present(actor, updated);
+  }
+
+  private async apply(m: EntityManager, actor: Actor, order: OrderRow, action: OrderAction, spec: TransitionSpec): Promise<OrderRow> {
+    const t = nextState(order.state, action);
+    if (!t.ok) throw new OrderError(E.ILLEGAL_TRANSITION, t.reason, { state: order.state, action });
+    if (spec.expectedVersion !== undefined && spec.expectedVersion !== order.version)
+      throw new OrderError(E.VERSION_CONFLICT, 'the order changed since you read it: reload and retry', {
+        expected: spec.expectedVersion,
+        actual: order.version,
+      });
+    await spec.guard?.(order, m);
+    const patch = spec.patch?.(order) ?? {};
+    const cols = Object.keys(patch);
+    const params: unknown[] = [order.id, order.version, t.next, ...Object.values(patch)];
+    const sets = cols.map((c, i) => `${c} = $${i + 4}`);
+    const res: [unknown[], number] = await m.query(
+      `UPDATE service_order SET state = $3, version = version + 1, updated_at = now()${sets.length ? ', ' + sets.join(', ') : ''}
+        WHERE id = $1 AND version = $2`,
+      params,
+    );
+    if (res[1] !== 1)
+      throw new OrderError(E.VERSION_CONFLICT, 'someone else changed this order at the same time: reload and retry');
+    await m.query(
+      `INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+      [
+        order.id, order.version + 1, action, order.state, t.next, actor.userId, actor.role,
+        spec.location?.lat ?? null, spec.location?.lng ?? null, JSON.stringify(spec.payload?.(order) ?? {}), order.region_path,
+      ],
+    );
+    await spec.after?.(order, m);
+    return this.load(m, order.id);
+  }
+
+  private async load(m: EntityManager, id: string): Promise<OrderRow> {
+    const rows: OrderRow[] = await m.query(
+      `SELECT o.*, e.name AS elder_name FROM service_order o JOIN elder e ON e.id = o.elder_id WHERE o.id = $1`,
+      [id],
+    );
+    if (!rows[0]) throw new OrderError(E.ORDER_NOT_FOUND, 'order not found', { id });
+    return rows[0];
+  }
+
+  /** Loads an order the actor may see; anything else is "not found", whether it exists or not. */
+  private async loadVisible(m: EntityManager, actor: Actor, id: string): Promise<OrderRow> {
+    const rows: OrderRow[] = await m.query(
+      `SELECT o.*, e.name AS elder_name FROM service_order o JOIN elder e ON e.id = o.elder_id WHERE o.id = $1`,
+      [id],
+    );
+    const order = rows[0];
+    if (!order || !canViewOrder(actor, scopeOf(order))) throw new OrderError(E.ORDER_NOT_FOUND, 'order not found', { id });
+    return order;
+  }
+
+  private async sendConfirmationCode(view: OrderView, code: string): Promise<void> {
+    const phones = await this.refs.confirmationPhones(view.elder.id);
+    for (const enc of phones) {
+      await this.notifications.send(this.cipher.decrypt(enc), 'ORDER_CONFIRMATION_CODE', { orderNo: view.orderNo, code });
+    }
+  }
+
+  private present(actor: Actor, o: OrderRow): OrderView {
+    const scope = scopeOf(o);
+    const full = seesServiceAddress(actor, scope);
+    const address = this.cipher.decrypt(o.address_enc);
+    return {
+      id: o.id,
+      orderNo: o.order_no,
+      state: o.state,
+      version: o.version,
+      channel: o.channel,
+      priority: o.priority,
+      serviceType: o.service_type,
+      item: {
+        id: o.item_id,
+        nameZh: o.item_name_zh,
+        unit: o.unit,
+        unitPriceCents: o.unit_price_cents,
+        quantity: Number(o.quantity),
+        totalCents: o.total_cents,
+        minDurationMinutes: o.min_duration_minutes,
+      },
+      elder: { id: o.elder_id, name: full ? o.elder_name : maskName(o.elder_name) },
+      communityCode: o.community_code,
+      address: full ? address : maskAddress(address),
+      scheduledStart: o.scheduled_start?.toISOString() ?? null,
+      scheduledEnd: o.scheduled_end?.toISOString() ?? null,
+      note: o.note,
+      providerId: o.provider_id,
+      offerExpiresAt: o.offer_expires_at?.toISOString() ?? null,
+      workerId: o.worker_id,
+      checkIn: o.check_in_at
+        ? { at: o.check_in_at.toISOString(), lat: o.check_in_lat!, lng: o.check_in_lng!, distanceM: o.check_in_distance_m! }
+        : null,
+      checkOut: o.check_out_at
+        ? { at: o.check_out_at.toISOString(), lat: o.check_out_lat!, lng: o.check_out_lng!, distanceM: o.check_out_distance_m! }
+        : null,
+      photoHashes: o.photo_hashes,
+      confirmedAt: o.confirmed_at?.toISOString() ?? null,
+      rating: o.rating,
+      ratingComment: o.rating_comment,
+      closeReason: o.close_reason,
+      createdAt: o.created_at.toISOString(),
+      updatedAt: o.updated_at.toISOString(),
+      allowedActions: actionsFrom(o.state).filter((a) => canActOnOrder(actor, scope, a)),
+    };
+  }
+}
+
+function scopeOf(o: OrderRow): OrderScope {
+  return { elderId: o.elder_id, regionPath: o.region_path, providerId: o.provider_id, workerId: o.worker_id, state: o.state };
+}
+
+function codeHash(orderId: string, code: string): Buffer {
+  return createHash('sha256').update(`${orderId}:${code}`).digest();
+}
+
+/** Canonical hash of a create request: same fields in any key order give the same hash. */
+export function hashRequest(body: object): string {
+  const canonical = JSON.stringify(
+    Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))),
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+const ORDER_NO_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+function newOrderNo(now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const bytes = randomBytes(8);
+  let suffix = '';
+  for (const b of bytes) suffix += ORDER_NO_ALPHABET[b % ORDER_NO_ALPHABET.length];
+  return `SO${day}-${suffix}`;
+}

@@ -1,0 +1,66 @@
+import type { TestApp } from './test-app.js';
+import { testCipher } from './fixtures.js';
+
+type UserKey = keyof TestApp['city']['users'];
+
+/** Small helpers to drive orders through the HTTP API as the fixture users. */
+export function orderDriver(t: TestApp) {
+  const tokens = new Map<string, string>();
+  const token = async (who: UserKey) => {
+    const user = t.city.users[who];
+    if (!tokens.has(user.id)) tokens.set(user.id, await t.tokenFor(user));
+    return tokens.get(user.id)!;
+  };
+  const as = async (who: UserKey) => ({ Authorization: `Bearer ${await token(who)}` });
+  return {
+    token,
+    as,
+    async create(who: UserKey, body: Record<string, unknown> = {}, key?: string) {
+      const req = t.http().post('/orders').set(await as(who));
+      if (key) req.set('Idempotency-Key', key);
+      return req.send({ elderId: t.city.elder.a, itemId: t.city.items.CLEAN_HOUR, channel: 'APP', ...body });
+    },
+    async act(who: UserKey, id: string, action: string, body: Record<string, unknown> = {}) {
+      return t.http().post(`/orders/${id}/${action}`).set(await as(who)).send(body);
+    },
+    async get(who: UserKey, id: string) {
+      return t.http().get(`/orders/${id}`).set(await as(who));
+    },
+    /** Creates an order for elder A and moves it to the given step. */
+    async orderAt(step: 'PENDING_DISPATCH' | 'OFFERED' | 'ACCEPTED' | 'EN_ROUTE' | 'IN_SERVICE' | 'COMPLETED') {
+      const created = await this.create('familyA');
+      const id: string = created.body.id;
+      const steps: [UserKey, string, Record<string, unknown>][] = [
+        ['stationA', 'offer', { providerId: t.city.provider.a }],
+        ['providerAdminA', 'accept', { workerId: t.city.worker.a }],
+        ['workerA', 'depart', {}],
+        ['workerA', 'check-in', { lat: 39.6846, lng: 106.8206 }],
+        ['workerA', 'check-out', { lat: 39.6846, lng: 106.8206, photoHashes: ['a'.repeat(64)] }],
+      ];
+      const order = ['PENDING_DISPATCH', 'OFFERED', 'ACCEPTED', 'EN_ROUTE', 'IN_SERVICE', 'COMPLETED'].indexOf(step);
+      for (const [who, action, body] of steps.slice(0, order)) {
+        const res = await this.act(who, id, action, body);
+        if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      return id;
+    },
+  };
+}
+
+/** The last SMS the development notification adapter recorded for this phone. */
+export async function lastMessage(t: TestApp, phone: string): Promise<{ template: string; params: Record<string, string> } | undefined> {
+  const cipher = testCipher();
+  const rows: { template: string; params_enc: Buffer }[] = await t.ds.query(
+    `SELECT template, params_enc FROM outbound_message WHERE recipient_hash = $1 ORDER BY id DESC LIMIT 1`,
+    [cipher.blindIndex(phone)],
+  );
+  if (!rows[0]) return undefined;
+  return { template: rows[0].template, params: JSON.parse(cipher.decrypt(rows[0].params_enc)) as Record<string, string> };
+}
+
+export async function countRows(t: TestApp): Promise<{ orders: number; events: number }> {
+  const [r] = (await t.ds.query(
+    `SELECT (SELECT count(*)::int FROM service_order) AS orders, (SELECT count(*)::int FROM order_event) AS events`,
+  )) as { orders: number; events: number }[];
+  return r;
+}
