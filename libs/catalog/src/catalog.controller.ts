@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, Roles as Roles, CurrentActor as CurrentActor, Role, type Actor } from '#lib/kernel';
+import { ALL_ROLES, CurrentActor, Roles, Role, type Actor } from '#lib/kernel';
 import { CatalogService } from './catalog.service.js';
 import { CatalogItemDto, CatalogueQuery, CreateCatalogItemDto, ServiceTypeDto, UpdateCatalogItemDto } from './catalog.dto.js';
 
