@@ -1,8 +1,39 @@
 import type { DataSource } from 'typeorm';
+import type { PiiCipher } from '#lib/kernel';
+import { DEMO_CITY, DEMO_PASSWORD, generateCity, type City } from './generate.js';
+import { writeCity, type SeedCounts } from './write.js';
 
-/** Placeholder until the seed generator lands: returns undefined when nothing was loaded. */
-export async function seedDemo(ds: DataSource): Promise<string | undefined> {
+/**
+ * First start with an empty database (no region rows): loads a small demo city (the full region tree
+ * of Wuhai, 2,000 elders, 10 providers, 200 workers, ~3,000 orders with their events) and returns the
+ * text to print: where to sign in and what to look at. Returns undefined when the database has data.
+ */
+export async function seedDemo(ds: DataSource, cipher: PiiCipher, baseUrl = 'http://localhost:3000'): Promise<string | undefined> {
   const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM region`)) as { n: number }[];
   if (n > 0) return undefined;
-  return undefined;
+  const started = Date.now();
+  const city = generateCity({ ...DEMO_CITY, until: new Date() });
+  const counts = await writeCity(ds, cipher, city);
+  return demoText(city, counts, baseUrl, Date.now() - started);
+}
+
+/** The accounts table and pointers printed after a demo seed (and by `npm run seed`). */
+export function demoText(city: City, counts: SeedCounts, baseUrl: string, elapsedMs?: number): string {
+  const rows = city.demo.accounts.map((a) => `  ${a.phone}  ${a.role.padEnd(19)} ${a.label} — ${a.scope}`);
+  return [
+    '',
+    `  演示数据已载入 demo data loaded${elapsedMs === undefined ? '' : ` in ${(elapsedMs / 1000).toFixed(1)} s`}: ` +
+      `${counts.elder} elders, ${counts.provider} providers, ${counts.worker} workers, ${counts.service_order} orders, ${counts.order_event} order events`,
+    '',
+    `  Sign in (POST ${baseUrl}/auth/login) with phone + password ${DEMO_PASSWORD}:`,
+    ...rows,
+    '',
+    `  SOS device of ${city.demo.elderName} (send as header X-Device-Key):`,
+    `    ${city.demo.deviceKey}`,
+    '',
+    `  The elder's open orders: one accepted by the first worker above (depart → check in → check out),`,
+    `  one waiting for dispatch in ${city.demo.communityName}; provider ${city.demo.providerName}.`,
+    `  OpenAPI: ${baseUrl}/api/docs`,
+    '',
+  ].join('\n');
 }
