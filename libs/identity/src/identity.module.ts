@@ -6,7 +6,16 @@ import { ActorResolver } from './access/actor.resolver.js';
 import { DeviceAuthenticator } from './access/device.authenticator.js';
 import { RateLimitGuard } from './access/rate-limit.guard.js';
 import { IDENTITY_OPTIONS, TokenService, type IdentityOptions } from './access/token.service.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionService } from './auth/sessions.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
 
+/**
+ * Sign-in, sessions, user administration and the global guards (rate limit, then access).
+ * Needs the global AuditTrailModule and NotificationsModule, and KernelModule's PII cipher.
+ */
 @Module({})
 export class IdentityModule {
   static forRoot(options: IdentityOptions): DynamicModule {
@@ -14,15 +23,19 @@ export class IdentityModule {
       module: IdentityModule,
       global: true,
       imports: [JwtModule.register({})],
+      controllers: [AuthController, UsersController],
       providers: [
         { provide: IDENTITY_OPTIONS, useValue: options },
         TokenService,
         ActorResolver,
         DeviceAuthenticator,
+        SessionService,
+        AuthService,
+        UsersService,
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [TokenService, ActorResolver, IDENTITY_OPTIONS],
+      exports: [TokenService, ActorResolver, DeviceAuthenticator, IDENTITY_OPTIONS],
     };
   }
 }

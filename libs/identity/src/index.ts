@@ -13,3 +13,7 @@ export { TokenService, type AccessTokenClaims, type IdentityOptions } from './ac
 export { ActorResolver } from './access/actor.resolver.js';
 export const IDENTITY_ENTITIES = [UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity];
 export * from './access/rate-limit.guard.js';
+export { AccessGuard } from './access/access.guard.js';
+export { DeviceAuthenticator } from './access/device.authenticator.js';
+export { IDENTITY_OPTIONS } from './access/token.service.js';
+export { hashPassword } from './auth/passwords.js';

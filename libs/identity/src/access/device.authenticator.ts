@@ -3,7 +3,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role, type Actor } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
-import { returning } from '../sql.js';
 
 /** SOS devices send `X-Device-Key: <deviceId>.<secret>`; the actor may only raise an emergency for its elder. */
 @Injectable()

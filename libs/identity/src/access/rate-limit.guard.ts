@@ -1,10 +1,14 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '#lib/kernel';
+import { IDENTITY_OPTIONS, type IdentityOptions } from './token.service.js';
 
 export const RATE_LIMIT = 'eldercare:rate-limit';
-/** Limits a route to `limit` requests per client address per minute (sign-in, one-time codes). */
-export const RateLimit = (limit: number) => SetMetadata(RATE_LIMIT, limit);
+/**
+ * Limits a route to `limit` requests per client address per minute (sign-in, one-time codes).
+ * `'auth'` takes the configured AUTH_RATE_LIMIT_PER_MINUTE (IdentityOptions.authRateLimitPerMinute).
+ */
+export const RateLimit = (limit: number | 'auth') => SetMetadata(RATE_LIMIT, limit);
 
 export class RateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {
@@ -21,10 +25,14 @@ export class RateLimitedError extends DomainError {
 export class RateLimitGuard implements CanActivate {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @Optional() @Inject(IDENTITY_OPTIONS) private readonly options?: IdentityOptions,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const limit = this.reflector.get<number | undefined>(RATE_LIMIT, context.getHandler());
+    const rule = this.reflector.get<number | 'auth' | undefined>(RATE_LIMIT, context.getHandler());
+    const limit = rule === 'auth' ? (this.options?.authRateLimitPerMinute ?? 20) : rule;
     if (!limit || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<{ ip?: string; route?: { path?: string } }>();
     const key = `${req.route?.path ?? context.getHandler().name}|${req.ip ?? 'unknown'}`;

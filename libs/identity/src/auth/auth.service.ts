@@ -1,0 +1,290 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditAction, AuditTrailService } from '#lib/audit-trail';
+import { MessageTemplate, NotificationPort } from '#lib/notifications';
+import { maskPhone, normalisePii, PII_CIPHER, PiiCipher, Role, type Actor } from '#lib/kernel';
+import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
+import { IDENTITY_OPTIONS, type IdentityOptions } from '../access/token.service.js';
+import { ActorResolver } from '../access/actor.resolver.js';
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { SessionService, type TokenPair } from './sessions.js';
+import { returning } from '../sql.js';
+
+interface CredentialRow {
+  id: string;
+  role: Role;
+  display_name: string;
+  status: string;
+  password_hash: string | null;
+  token_version: number;
+  locked: boolean;
+  locked_until: Date | null;
+}
+
+export interface Profile {
+  id: string;
+  role: Role;
+  displayName: string;
+  phoneMasked: string | null;
+  regionCode: string | null;
+  regionPath: string | null;
+  providerId: string | null;
+  workerId: string | null;
+  elders: { elderId: string; relation: string }[];
+  locale: string;
+}
+
+/** One-time sign-in codes (elders and family). */
+export const LOGIN_CODE = { digits: 6, ttlSeconds: 300, maxAttempts: 5, maxPerHour: 5 } as const;
+const CODE_ROLES: readonly Role[] = [Role.ELDER, Role.FAMILY];
+
+/**
+ * Sign-in use cases. What never happens here: a phone number, password or code in a log line, an
+ * error message or the audit trail; an answer that tells whether a phone number is registered
+ * (unknown phone and wrong password get the same 401, and cost the same argon2 time).
+ */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sessions: SessionService,
+    private readonly actors: ActorResolver,
+    private readonly audit: AuditTrailService,
+    private readonly notifications: NotificationPort,
+    @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
+  ) {}
+
+  async login(phone: string, password: string): Promise<TokenPair> {
+    const badCredentials = () => new IdentityError(IdentityErrorCode.BAD_CREDENTIALS, 'phone number or password is wrong');
+    const rows: CredentialRow[] = await this.ds.query(
+      `SELECT id, role, display_name, status, password_hash, token_version, locked_until,
+              coalesce(locked_until > now(), false) AS locked
+         FROM app_user WHERE phone_hash = $1`,
+      [this.cipher.blindIndex(phone)],
+    );
+    const user = rows[0];
+    if (!user || !user.password_hash) {
+      await verifyAgainstDummy(password);
+      await this.audit.record({ action: AuditAction.SIGN_IN_FAILED, details: { method: 'PASSWORD', reason: 'UNKNOWN_ACCOUNT' } });
+      throw badCredentials();
+    }
+    const actor = { userId: user.id, role: user.role };
+    if (user.locked) {
+      await this.audit.record({ actor, action: AuditAction.SIGN_IN_FAILED, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD', reason: 'LOCKED' } });
+      throw this.lockedError(user.locked_until!);
+    }
+    if (!(await verifyPassword(user.password_hash, password))) {
+      await this.recordWrongPassword(user);
+      throw badCredentials();
+    }
+    if (user.status !== 'ACTIVE') {
+      await this.audit.record({ actor, action: AuditAction.SIGN_IN_FAILED, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD', reason: 'DISABLED' } });
+      throw new IdentityError(IdentityErrorCode.ACCOUNT_DISABLED, 'account disabled: ask your administrator');
+    }
+    return this.ds.transaction(async (m) => {
+      // Re-checked under the row lock: a lock set by concurrent wrong guesses wins over this success.
+      const ok = await returning<{ id: string }>(
+        m,
+        `UPDATE app_user SET failed_logins = 0, locked_until = NULL
+          WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`,
+        [user.id],
+      );
+      if (ok.length === 0) throw this.lockedError(new Date(Date.now() + this.options.lockoutMinutes * 60_000));
+      const pair = await this.sessions.start(
+        { id: user.id, role: user.role, displayName: user.display_name, tokenVersion: user.token_version },
+        m,
+      );
+      await this.audit.record({ actor, action: AuditAction.SIGN_IN, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD' } }, m);
+      return pair;
+    });
+  }
+
+  /** Counts a wrong password; the maxFailedLogins-th within a lock period locks the account. */
+  private async recordWrongPassword(user: CredentialRow): Promise<void> {
+    const rows = await returning<{ failed_logins: number; locked: boolean }>(
+      this.ds,
+      `UPDATE app_user u
+          SET failed_logins = n.count,
+              locked_until = CASE WHEN n.count >= $2 THEN now() + make_interval(mins => $3) ELSE NULL END
+         FROM (SELECT id, CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END AS count
+                 FROM app_user WHERE id = $1 FOR UPDATE) n
+        WHERE u.id = n.id
+        RETURNING u.failed_logins, u.locked_until IS NOT NULL AS locked`,
+      [user.id, this.options.maxFailedLogins, this.options.lockoutMinutes],
+    );
+    const actor = { userId: user.id, role: user.role };
+    const attempts = rows[0]?.failed_logins ?? 0;
+    await this.audit.record({ actor, action: AuditAction.SIGN_IN_FAILED, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD', reason: 'WRONG_PASSWORD', attempts } });
+    if (rows[0]?.locked) {
+      this.logger.warn(`account ${user.id} locked for ${this.options.lockoutMinutes} min after ${attempts} wrong passwords`);
+      await this.audit.record({ actor, action: AuditAction.ACCOUNT_LOCKED, objectType: 'user', objectId: user.id, details: { attempts, minutes: this.options.lockoutMinutes } });
+    }
+  }
+
+  private lockedError(until: Date): IdentityError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    return new IdentityError(IdentityErrorCode.ACCOUNT_LOCKED, `too many wrong passwords: account locked, try again in ${Math.ceil(retryAfterSeconds / 60)} min`, { retryAfterSeconds });
+  }
+
+  /**
+   * Sends a one-time sign-in code to an elder's or family member's phone. Answers the same whether
+   * or not the phone belongs to such an account (and at most maxPerHour codes per phone are sent).
+   */
+  async requestCode(phone: string): Promise<{ sent: true; expiresIn: number }> {
+    const answer = { sent: true as const, expiresIn: LOGIN_CODE.ttlSeconds };
+    const phoneHash = this.cipher.blindIndex(phone);
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM app_user WHERE phone_hash = $1 AND status = 'ACTIVE' AND role = ANY($2)`,
+      [phoneHash, CODE_ROLES],
+    );
+    if (!rows[0]) return answer;
+    const code = String(randomInt(0, 10 ** LOGIN_CODE.digits)).padStart(LOGIN_CODE.digits, '0');
+    const sent = await this.ds.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended(encode($1::bytea, 'hex'), 17))`, [phoneHash]);
+      const [recent] = (await m.query(
+        `SELECT count(*)::int AS n FROM login_code WHERE phone_hash = $1 AND created_at > now() - interval '1 hour'`,
+        [phoneHash],
+      )) as { n: number }[];
+      if (recent.n >= LOGIN_CODE.maxPerHour) return false;
+      // Only the newest code is valid: older unused ones end here.
+      await m.query(`UPDATE login_code SET used_at = now() WHERE phone_hash = $1 AND used_at IS NULL`, [phoneHash]);
+      await m.query(
+        `INSERT INTO login_code (phone_hash, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+        [phoneHash, this.codeHash(phone, code), LOGIN_CODE.ttlSeconds],
+      );
+      return true;
+    });
+    if (sent) await this.notifications.send(phone, MessageTemplate.LOGIN_CODE, { code, minutes: String(LOGIN_CODE.ttlSeconds / 60) });
+    else this.logger.warn(`sign-in code not sent for user ${rows[0].id}: ${LOGIN_CODE.maxPerHour} codes in the last hour`);
+    return answer;
+  }
+
+  /** Signs in with a one-time code: at most maxAttempts guesses per code, then a new code is needed. */
+  async verifyCode(phone: string, code: string): Promise<TokenPair> {
+    const invalid = (message = 'code wrong or expired: request a new one if needed') => new IdentityError(IdentityErrorCode.CODE_INVALID, message);
+    const phoneHash = this.cipher.blindIndex(phone);
+    const outcome = await this.ds.transaction(async (m) => {
+      const codes: { id: string; code_hash: Buffer; attempts: number }[] = await m.query(
+        `SELECT id, code_hash, attempts FROM login_code
+          WHERE phone_hash = $1 AND used_at IS NULL AND expires_at > now()
+          ORDER BY id DESC LIMIT 1 FOR UPDATE`,
+        [phoneHash],
+      );
+      const row = codes[0];
+      if (!row) return { kind: 'invalid' as const };
+      if (row.attempts >= LOGIN_CODE.maxAttempts) return { kind: 'exhausted' as const };
+      const presented = this.codeHash(phone, code);
+      if (!timingSafeEqual(presented, row.code_hash)) {
+        await m.query(`UPDATE login_code SET attempts = attempts + 1 WHERE id = $1`, [row.id]);
+        return { kind: 'wrong' as const, attemptsLeft: LOGIN_CODE.maxAttempts - row.attempts - 1 };
+      }
+      await m.query(`UPDATE login_code SET used_at = now() WHERE id = $1`, [row.id]);
+      const users: { id: string; role: Role; display_name: string; token_version: number }[] = await m.query(
+        `SELECT id, role, display_name, token_version FROM app_user WHERE phone_hash = $1 AND status = 'ACTIVE' AND role = ANY($2)`,
+        [phoneHash, CODE_ROLES],
+      );
+      const user = users[0];
+      if (!user) return { kind: 'invalid' as const };
+      const pair = await this.sessions.start({ id: user.id, role: user.role, displayName: user.display_name, tokenVersion: user.token_version }, m);
+      await this.audit.record({ actor: { userId: user.id, role: user.role }, action: AuditAction.SIGN_IN, objectType: 'user', objectId: user.id, details: { method: 'ONE_TIME_CODE' } }, m);
+      return { kind: 'ok' as const, pair };
+    });
+    switch (outcome.kind) {
+      case 'ok':
+        return outcome.pair;
+      case 'wrong':
+        await this.audit.record({ action: AuditAction.SIGN_IN_FAILED, details: { method: 'ONE_TIME_CODE', reason: 'WRONG_CODE' } });
+        throw outcome.attemptsLeft > 0 ? invalid() : invalid('code wrong: too many attempts, request a new code');
+      case 'exhausted':
+        throw invalid('too many attempts for this code: request a new code');
+      default:
+        throw invalid();
+    }
+  }
+
+  refresh(refreshToken: string): Promise<TokenPair> {
+    return this.sessions.refresh(refreshToken);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const ended = await this.sessions.endSession(refreshToken);
+    if (ended)
+      await this.audit.record({ actor: { userId: ended.userId, role: ended.role }, action: AuditAction.SIGN_OUT, objectType: 'session', objectId: ended.familyId });
+  }
+
+  /** Changes the actor's password; every session (all devices) ends, and a new one starts here. */
+  async changePassword(actor: Actor, currentPassword: string | undefined, newPassword: string): Promise<TokenPair> {
+    const problem = passwordProblem(newPassword);
+    if (problem) throw new IdentityError(IdentityErrorCode.WEAK_PASSWORD, problem, { field: 'newPassword' });
+    const [user] = (await this.ds.query(`SELECT id, role, display_name, password_hash FROM app_user WHERE id = $1`, [actor.userId])) as {
+      id: string;
+      role: Role;
+      display_name: string;
+      password_hash: string | null;
+    }[];
+    if (user.password_hash && !(currentPassword !== undefined && (await verifyPassword(user.password_hash, currentPassword))))
+      throw new IdentityError(IdentityErrorCode.CURRENT_PASSWORD_WRONG, 'the current password is wrong', { field: 'currentPassword' });
+    const newHash = await hashPassword(newPassword);
+    const pair = await this.ds.transaction(async (m) => {
+      const [row] = await returning<{ token_version: number }>(
+        m,
+        `UPDATE app_user SET password_hash = $2, token_version = token_version + 1, failed_logins = 0, locked_until = NULL
+          WHERE id = $1 RETURNING token_version`,
+        [user.id, newHash],
+      );
+      await this.sessions.endAllSessions(user.id, m);
+      await this.audit.record({ actor, action: AuditAction.PASSWORD_CHANGED, objectType: 'user', objectId: user.id }, m);
+      return this.sessions.start({ id: user.id, role: user.role, displayName: user.display_name, tokenVersion: rowVersion(row) }, m);
+    });
+    this.actors.forget(user.id);
+    return pair;
+  }
+
+  async me(actor: Actor): Promise<Profile> {
+    const [u] = (await this.ds.query(
+      `SELECT u.id, u.role, u.display_name, u.phone_enc, u.region_code, u.region_path, u.provider_id, u.worker_id, u.elder_id, u.locale,
+              coalesce((SELECT json_agg(json_build_object('elderId', l.elder_id, 'relation', l.relation) ORDER BY l.relation)
+                          FROM user_elder_link l WHERE l.user_id = u.id), '[]') AS links
+         FROM app_user u WHERE u.id = $1`,
+      [actor.userId],
+    )) as {
+      id: string;
+      role: Role;
+      display_name: string;
+      phone_enc: Buffer;
+      region_code: string | null;
+      region_path: string | null;
+      provider_id: string | null;
+      worker_id: string | null;
+      elder_id: string | null;
+      locale: string;
+      links: { elderId: string; relation: string }[];
+    }[];
+    return {
+      id: u.id,
+      role: u.role,
+      displayName: u.display_name,
+      phoneMasked: maskPhone(this.cipher.decrypt(u.phone_enc)),
+      regionCode: u.region_code,
+      regionPath: u.region_path,
+      providerId: u.provider_id,
+      workerId: u.worker_id,
+      elders: u.role === Role.ELDER && u.elder_id ? [{ elderId: u.elder_id, relation: 'SELF' }] : u.links,
+      locale: u.locale,
+    };
+  }
+
+  /** Keyed hash of (phone, code): a stolen login_code table does not give the codes away. */
+  private codeHash(phone: string, code: string): Buffer {
+    return createHmac('sha256', this.cipher.blindIndex(`LOGIN_CODE:${normalisePii(phone)}`)).update(code).digest();
+  }
+}
+
+function rowVersion(row: { token_version: number } | undefined): number {
+  if (!row) throw new Error('user vanished during password change');
+  return row.token_version;
+}
