@@ -7,9 +7,13 @@ const validId = (first17: string) => first17 + residentIdCheckChar(first17);
 describe('elders: registration, scope, masking, PII view', () => {
   let t: TestApp;
   let tok: Record<string, string>;
-  const count = async (table: string) => ((await t.ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
+  const count = async (table: string) =>
+    ((await t.ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
   const auditRows = async (action: string, objectId: string) =>
-    (await t.ds.query(`SELECT actor_user_id, actor_role, details FROM audit_log WHERE action = $1 AND object_id = $2`, [action, objectId])) as {
+    (await t.ds.query(`SELECT actor_user_id, actor_role, details FROM audit_log WHERE action = $1 AND object_id = $2`, [
+      action,
+      objectId,
+    ])) as {
       actor_user_id: string;
       actor_role: string;
       details: Record<string, unknown>;
@@ -40,24 +44,46 @@ describe('elders: registration, scope, masking, PII view', () => {
     let createdId: string;
 
     it('lets station staff register an elder in their community; birth date and gender come from the ID number, data is encrypted', async () => {
-      const res = await t.http().post('/elders').set('Authorization', `Bearer ${tok.stationA}`).send(newElder()).expect(201);
+      const res = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send(newElder())
+        .expect(201);
       createdId = res.body.id;
-      expect(res.body).toMatchObject({ name: '王淑芬', gender: 'F', birthDate: '1940-01-02', phone: '13700001234', communityCode: t.city.community.a1, version: 1 });
+      expect(res.body).toMatchObject({
+        name: '王淑芬',
+        gender: 'F',
+        birthDate: '1940-01-02',
+        phone: '13700001234',
+        communityCode: t.city.community.a1,
+        version: 1,
+      });
       expect(res.body.idNumber).toMatch(/^150302\*{8}\d{3}[\dX]$/);
       // home defaults to the community centre
       expect([res.body.homeLat, res.body.homeLng]).toEqual([39.684, 106.82]);
-      const [row] = await t.ds.query(`SELECT region_path, id_number_enc, phone_enc, address_enc, health_notes_enc FROM elder WHERE id = $1`, [createdId]);
+      const [row] = await t.ds.query(
+        `SELECT region_path, id_number_enc, phone_enc, address_enc, health_notes_enc FROM elder WHERE id = $1`,
+        [createdId],
+      );
       expect(row.region_path).toBe(t.city.path.a1);
       for (const col of ['id_number_enc', 'phone_enc', 'address_enc', 'health_notes_enc'])
         expect(Buffer.from(row[col]).toString('utf8')).not.toMatch(/1503021940|13700001234|新华东街|糖尿病/);
-      const contacts = await t.ds.query(`SELECT name, relation FROM emergency_contact WHERE elder_id = $1`, [createdId]);
+      const contacts = await t.ds.query(`SELECT name, relation FROM emergency_contact WHERE elder_id = $1`, [
+        createdId,
+      ]);
       expect(contacts).toEqual([{ name: '王强', relation: '子女' }]);
     });
 
     it('answers 409 for a second elder with the same ID number (also when written with spaces), nothing written', async () => {
       const before = await count('elder');
       const spaced = newElder().idNumber.replace(/^(\d{6})(\d{8})/, '$1 $2 ');
-      const res = await t.http().post('/elders').set('Authorization', `Bearer ${tok.dispatcherA}`).send(newElder({ idNumber: spaced, name: '另一人' })).expect(409);
+      const res = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .send(newElder({ idNumber: spaced, name: '另一人' }))
+        .expect(409);
       expect(res.body.code).toBe('DUPLICATE_ID_NUMBER');
       expect(JSON.stringify(res.body)).not.toContain(createdId);
       expect(await count('elder')).toBe(before);
@@ -67,7 +93,12 @@ describe('elders: registration, scope, masking, PII view', () => {
       const before = await count('elder');
       const good = validId('15030219400102006');
       const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
-      const res = await t.http().post('/elders').set('Authorization', `Bearer ${tok.stationA}`).send(newElder({ idNumber: bad })).expect(400);
+      const res = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send(newElder({ idNumber: bad }))
+        .expect(400);
       expect(res.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['idNumber']);
       expect(res.body.message).toContain('check digit');
       expect(JSON.stringify(res.body)).not.toContain(bad);
@@ -76,35 +107,75 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('rejects wrong types, missing and extra fields with 400 naming each field, nothing written', async () => {
       const before = [await count('elder'), await count('emergency_contact')];
-      const body = newElder({ idNumber: validId('15030219400102008'), abilityLevel: 'severe', livingSituation: 'ON_THE_MOON', homeLat: 123, isAdmin: true, emergencyContacts: [{ name: '', relation: '子女', phone: 'abc' }] });
+      const body = newElder({
+        idNumber: validId('15030219400102008'),
+        abilityLevel: 'severe',
+        livingSituation: 'ON_THE_MOON',
+        homeLat: 123,
+        isAdmin: true,
+        emergencyContacts: [{ name: '', relation: '子女', phone: 'abc' }],
+      });
       delete (body as Record<string, unknown>).address;
       const res = await t.http().post('/elders').set('Authorization', `Bearer ${tok.stationA}`).send(body).expect(400);
       const fields = res.body.details.fields.map((f: { field: string }) => f.field);
-      expect(fields).toEqual(expect.arrayContaining(['abilityLevel', 'livingSituation', 'homeLat', 'isAdmin', 'address', 'emergencyContacts.0.name', 'emergencyContacts.0.phone']));
+      expect(fields).toEqual(
+        expect.arrayContaining([
+          'abilityLevel',
+          'livingSituation',
+          'homeLat',
+          'isAdmin',
+          'address',
+          'emergencyContacts.0.name',
+          'emergencyContacts.0.phone',
+        ]),
+      );
       expect([await count('elder'), await count('emergency_contact')]).toEqual(before);
     });
 
     it('rejects a gender that contradicts the ID number (400 gender), nothing written', async () => {
       const before = await count('elder');
-      const res = await t.http().post('/elders').set('Authorization', `Bearer ${tok.stationA}`).send(newElder({ idNumber: validId('15030219400102010'), gender: 'M' })).expect(400);
+      const res = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send(newElder({ idNumber: validId('15030219400102010'), gender: 'M' }))
+        .expect(400);
       expect(res.body.details.field).toBe('gender');
       expect(await count('elder')).toBe(before);
     });
 
     it('refuses a community outside the actor scope (403) and a street code (400), nothing written', async () => {
       const before = await count('elder');
-      const out = await t.http().post('/elders').set('Authorization', `Bearer ${tok.stationA}`).send(newElder({ idNumber: validId('15030219400102012'), communityCode: t.city.community.b1 })).expect(403);
+      const out = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send(newElder({ idNumber: validId('15030219400102012'), communityCode: t.city.community.b1 }))
+        .expect(403);
       expect(out.body.code).toBe('COMMUNITY_OUT_OF_SCOPE');
-      const street = await t.http().post('/elders').set('Authorization', `Bearer ${tok.dispatcherA}`).send(newElder({ idNumber: validId('15030219400102012'), communityCode: '150302001000' })).expect(400);
+      const street = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .send(newElder({ idNumber: validId('15030219400102012'), communityCode: '150302001000' }))
+        .expect(400);
       expect(street.body.details.field).toBe('communityCode');
       expect(await count('elder')).toBe(before);
     });
 
-    it.each(['auditorCity', 'providerAdminA', 'workerA', 'familyA', 'elderA'])('refuses registration by %s (403)', async (who) => {
-      const before = await count('elder');
-      await t.http().post('/elders').set('Authorization', `Bearer ${tok[who]}`).send(newElder({ idNumber: validId('15030219400102014') })).expect(403);
-      expect(await count('elder')).toBe(before);
-    });
+    it.each(['auditorCity', 'providerAdminA', 'workerA', 'familyA', 'elderA'])(
+      'refuses registration by %s (403)',
+      async (who) => {
+        const before = await count('elder');
+        await t
+          .http()
+          .post('/elders')
+          .set('Authorization', `Bearer ${tok[who]}`)
+          .send(newElder({ idNumber: validId('15030219400102014') }))
+          .expect(403);
+        expect(await count('elder')).toBe(before);
+      },
+    );
 
     it('needs a token (401)', async () => {
       await t.http().post('/elders').send(newElder()).expect(401);
@@ -113,7 +184,11 @@ describe('elders: registration, scope, masking, PII view', () => {
 
   describe('GET /elders/:id — scope and masking', () => {
     it('station staff of the community see phone and address in clear, the ID number masked, no health notes', async () => {
-      const res = await t.http().get(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.stationA}`).expect(200);
+      const res = await t
+        .http()
+        .get(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .expect(200);
       expect(res.body.name).toBe('张秀英');
       expect(res.body.phone).toBe(t.city.elderPhone.a);
       expect(res.body.address).toContain('3号楼2单元501');
@@ -124,13 +199,21 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('hub staff and the district dispatcher of the region see it too', async () => {
       for (const who of ['hubA', 'dispatcherA']) {
-        const res = await t.http().get(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok[who]}`).expect(200);
+        const res = await t
+          .http()
+          .get(`/elders/${t.city.elder.a}`)
+          .set('Authorization', `Bearer ${tok[who]}`)
+          .expect(200);
         expect(res.body.phone).toBe(t.city.elderPhone.a);
       }
     });
 
     it('an auditor sees a masked name, phone and address but the categories and ability level', async () => {
-      const res = await t.http().get(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.auditorCity}`).expect(200);
+      const res = await t
+        .http()
+        .get(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.auditorCity}`)
+        .expect(200);
       expect(res.body.name).toBe('张*英');
       expect(res.body.phone).toBe(`${t.city.elderPhone.a.slice(0, 3)}****${t.city.elderPhone.a.slice(-4)}`);
       expect(res.body.address).not.toContain('501');
@@ -139,14 +222,22 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('the platform admin sees the name but masked contact data', async () => {
-      const res = await t.http().get(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.admin}`).expect(200);
+      const res = await t
+        .http()
+        .get(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.admin}`)
+        .expect(200);
       expect(res.body.name).toBe('张秀英');
       expect(res.body.phone).not.toBe(t.city.elderPhone.a);
     });
 
     it('the elder and the linked family see their own data including health notes', async () => {
       for (const who of ['elderA', 'familyA']) {
-        const res = await t.http().get(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok[who]}`).expect(200);
+        const res = await t
+          .http()
+          .get(`/elders/${t.city.elder.a}`)
+          .set('Authorization', `Bearer ${tok[who]}`)
+          .expect(200);
         expect(res.body.phone).toBe(t.city.elderPhone.a);
         expect(res.body.healthNotes).toBe('高血压，服用降压药');
       }
@@ -169,7 +260,11 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('an unknown or malformed id is the same 404', async () => {
-      await t.http().get(`/elders/00000000-0000-4000-8000-000000000000`).set('Authorization', `Bearer ${tok.admin}`).expect(404);
+      await t
+        .http()
+        .get(`/elders/00000000-0000-4000-8000-000000000000`)
+        .set('Authorization', `Bearer ${tok.admin}`)
+        .expect(404);
       await t.http().get(`/elders/not-a-uuid`).set('Authorization', `Bearer ${tok.admin}`).expect(404);
     });
   });
@@ -187,7 +282,11 @@ describe('elders: registration, scope, masking, PII view', () => {
       expect(ids(d.body)).not.toContain(t.city.elder.b);
       const b = await t.http().get('/elders').set('Authorization', `Bearer ${tok.stationB}`).expect(200);
       expect(ids(b.body)).toEqual([t.city.elder.b]);
-      const page = await t.http().get('/elders?limit=1&offset=1').set('Authorization', `Bearer ${tok.dispatcherA}`).expect(200);
+      const page = await t
+        .http()
+        .get('/elders?limit=1&offset=1')
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .expect(200);
       expect(page.body.items).toHaveLength(1);
       expect(page.body.total).toBe(d.body.total);
       expect(page.body).toMatchObject({ limit: 1, offset: 1 });
@@ -205,29 +304,74 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('finds an elder by exact ID number and by phone (keyed hash), and by name prefix, within scope only', async () => {
-      const byId = await t.http().get('/elders').query({ q: '150302194503051226' }).set('Authorization', `Bearer ${tok.dispatcherA}`).expect(200);
+      const byId = await t
+        .http()
+        .get('/elders')
+        .query({ q: '150302194503051226' })
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .expect(200);
       expect(ids(byId.body)).toEqual([t.city.elder.a]);
-      const byPhone = await t.http().get('/elders').query({ q: t.city.elderPhone.a }).set('Authorization', `Bearer ${tok.stationA}`).expect(200);
+      const byPhone = await t
+        .http()
+        .get('/elders')
+        .query({ q: t.city.elderPhone.a })
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .expect(200);
       expect(ids(byPhone.body)).toEqual([t.city.elder.a]);
-      const byName = await t.http().get('/elders').query({ q: '张' }).set('Authorization', `Bearer ${tok.stationA}`).expect(200);
+      const byName = await t
+        .http()
+        .get('/elders')
+        .query({ q: '张' })
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .expect(200);
       expect(ids(byName.body)).toContain(t.city.elder.a);
-      const outOfScope = await t.http().get('/elders').query({ q: '150302194503051226' }).set('Authorization', `Bearer ${tok.dispatcherB}`).expect(200);
+      const outOfScope = await t
+        .http()
+        .get('/elders')
+        .query({ q: '150302194503051226' })
+        .set('Authorization', `Bearer ${tok.dispatcherB}`)
+        .expect(200);
       expect(outOfScope.body).toMatchObject({ items: [], total: 0 });
-      const wildcard = await t.http().get('/elders').query({ q: '%' }).set('Authorization', `Bearer ${tok.dispatcherA}`).expect(200);
+      const wildcard = await t
+        .http()
+        .get('/elders')
+        .query({ q: '%' })
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .expect(200);
       expect(wildcard.body.total).toBe(0);
     });
 
     it('filters by community, living situation and category', async () => {
-      const res = await t.http().get('/elders').query({ communityCode: t.city.community.a2 }).set('Authorization', `Bearer ${tok.dispatcherA}`).expect(200);
+      const res = await t
+        .http()
+        .get('/elders')
+        .query({ communityCode: t.city.community.a2 })
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .expect(200);
       expect(ids(res.body)).toEqual([t.city.elder.a2]);
-      const cat = await t.http().get('/elders').query({ category: 'MINIMUM_LIVING' }).set('Authorization', `Bearer ${tok.dispatcherA}`).expect(200);
+      const cat = await t
+        .http()
+        .get('/elders')
+        .query({ category: 'MINIMUM_LIVING' })
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .expect(200);
       expect(ids(cat.body)).toEqual([t.city.elder.a]);
-      const none = await t.http().get('/elders').query({ livingSituation: 'WITH_FAMILY' }).set('Authorization', `Bearer ${tok.dispatcherA}`).expect(200);
+      const none = await t
+        .http()
+        .get('/elders')
+        .query({ livingSituation: 'WITH_FAMILY' })
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .expect(200);
       expect(none.body.total).toBe(0);
     });
 
     it('rejects bad filters with 400 naming them', async () => {
-      const res = await t.http().get('/elders').query({ limit: 'lots', category: 'RICH' }).set('Authorization', `Bearer ${tok.stationA}`).expect(400);
+      const res = await t
+        .http()
+        .get('/elders')
+        .query({ limit: 'lots', category: 'RICH' })
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .expect(400);
       expect(res.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['category', 'limit']);
     });
 
@@ -238,21 +382,49 @@ describe('elders: registration, scope, masking, PII view', () => {
 
   describe('PATCH /elders/:id', () => {
     it('edits with the current version, bumps it, and records eligibility/assessment changes in the audit trail', async () => {
-      const cur = await t.http().get(`/elders/${t.city.elder.a2}`).set('Authorization', `Bearer ${tok.hubA}`).expect(200);
-      const res = await t.http().patch(`/elders/${t.city.elder.a2}`).set('Authorization', `Bearer ${tok.hubA}`)
-        .send({ version: cur.body.version, categories: ['ADVANCED_AGE'], abilityLevel: 3, phone: '13511112222' }).expect(200);
-      expect(res.body).toMatchObject({ version: cur.body.version + 1, categories: ['ADVANCED_AGE'], abilityLevel: 3, phone: '13511112222' });
+      const cur = await t
+        .http()
+        .get(`/elders/${t.city.elder.a2}`)
+        .set('Authorization', `Bearer ${tok.hubA}`)
+        .expect(200);
+      const res = await t
+        .http()
+        .patch(`/elders/${t.city.elder.a2}`)
+        .set('Authorization', `Bearer ${tok.hubA}`)
+        .send({ version: cur.body.version, categories: ['ADVANCED_AGE'], abilityLevel: 3, phone: '13511112222' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        version: cur.body.version + 1,
+        categories: ['ADVANCED_AGE'],
+        abilityLevel: 3,
+        phone: '13511112222',
+      });
       expect(await auditRows('ELIGIBILITY_CHANGED', t.city.elder.a2)).toHaveLength(1);
       expect(await auditRows('ASSESSMENT_CHANGED', t.city.elder.a2)).toHaveLength(1);
       // the new phone is searchable through its keyed hash
-      const found = await t.http().get('/elders').query({ q: '13511112222' }).set('Authorization', `Bearer ${tok.hubA}`).expect(200);
+      const found = await t
+        .http()
+        .get('/elders')
+        .query({ q: '13511112222' })
+        .set('Authorization', `Bearer ${tok.hubA}`)
+        .expect(200);
       expect(found.body.items.map((e: { id: string }) => e.id)).toEqual([t.city.elder.a2]);
     });
 
     it('answers 409 with a stale version and changes nothing', async () => {
       const [before] = await t.ds.query(`SELECT version, living_situation FROM elder WHERE id = $1`, [t.city.elder.a]);
-      const ok = await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.stationA}`).send({ version: before.version, livingSituation: 'EMPTY_NEST' }).expect(200);
-      const stale = await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.dispatcherA}`).send({ version: before.version, livingSituation: 'WITH_FAMILY' }).expect(409);
+      const ok = await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send({ version: before.version, livingSituation: 'EMPTY_NEST' })
+        .expect(200);
+      const stale = await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .send({ version: before.version, livingSituation: 'WITH_FAMILY' })
+        .expect(409);
       expect(stale.body).toMatchObject({ code: 'VERSION_CONFLICT', details: { currentVersion: ok.body.version } });
       const [after] = await t.ds.query(`SELECT version, living_situation FROM elder WHERE id = $1`, [t.city.elder.a]);
       expect(after).toEqual({ version: before.version + 1, living_situation: 'EMPTY_NEST' });
@@ -261,7 +433,13 @@ describe('elders: registration, scope, masking, PII view', () => {
     it('of two concurrent edits with the same version exactly one wins', async () => {
       const [{ version }] = await t.ds.query(`SELECT version FROM elder WHERE id = $1`, [t.city.elder.b]);
       const results = await Promise.all(
-        [1, 2, 3, 4, 5].map((n) => t.http().patch(`/elders/${t.city.elder.b}`).set('Authorization', `Bearer ${tok.dispatcherB}`).send({ version, abilityLevel: n % 5 })),
+        [1, 2, 3, 4, 5].map((n) =>
+          t
+            .http()
+            .patch(`/elders/${t.city.elder.b}`)
+            .set('Authorization', `Bearer ${tok.dispatcherB}`)
+            .send({ version, abilityLevel: n % 5 }),
+        ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
       const [after] = await t.ds.query(`SELECT version FROM elder WHERE id = $1`, [t.city.elder.b]);
@@ -270,19 +448,49 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('404 for staff of another region, 403 for auditors and providers; nothing changed', async () => {
       const [before] = await t.ds.query(`SELECT version FROM elder WHERE id = $1`, [t.city.elder.a]);
-      await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.stationB}`).send({ version: before.version, name: 'x' }).expect(404);
-      await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.auditorCity}`).send({ version: before.version, name: 'x' }).expect(403);
-      await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.workerA}`).send({ version: before.version, name: 'x' }).expect(403);
+      await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.stationB}`)
+        .send({ version: before.version, name: 'x' })
+        .expect(404);
+      await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.auditorCity}`)
+        .send({ version: before.version, name: 'x' })
+        .expect(403);
+      await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.workerA}`)
+        .send({ version: before.version, name: 'x' })
+        .expect(403);
       const [after] = await t.ds.query(`SELECT version, name FROM elder WHERE id = $1`, [t.city.elder.a]);
       expect(after).toEqual({ version: before.version, name: '张秀英' });
     });
 
     it('400 without a version, or when moving the elder out of the actor scope; nothing changed', async () => {
       const [before] = await t.ds.query(`SELECT version, community_code FROM elder WHERE id = $1`, [t.city.elder.a]);
-      const noVersion = await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.stationA}`).send({ name: 'x' }).expect(400);
+      const noVersion = await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send({ name: 'x' })
+        .expect(400);
       expect(noVersion.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['version']);
-      await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.dispatcherA}`).send({ version: before.version, communityCode: t.city.community.b1 }).expect(403);
-      const dead = await t.http().patch(`/elders/${t.city.elder.a}`).set('Authorization', `Bearer ${tok.dispatcherA}`).send({ version: before.version, status: 'DECEASED' }).expect(400);
+      await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .send({ version: before.version, communityCode: t.city.community.b1 })
+        .expect(403);
+      const dead = await t
+        .http()
+        .patch(`/elders/${t.city.elder.a}`)
+        .set('Authorization', `Bearer ${tok.dispatcherA}`)
+        .send({ version: before.version, status: 'DECEASED' })
+        .expect(400);
       expect(dead.body.details.field).toBe('deceasedOn');
       const [after] = await t.ds.query(`SELECT version, community_code FROM elder WHERE id = $1`, [t.city.elder.a]);
       expect(after).toEqual(before);
@@ -292,11 +500,23 @@ describe('elders: registration, scope, masking, PII view', () => {
   describe('GET /elders/:id/pii', () => {
     it('shows the unmasked data to station staff in scope and writes a PII_VIEWED audit row naming the viewer', async () => {
       const before = await auditRows('PII_VIEWED', t.city.elder.a);
-      const res = await t.http().get(`/elders/${t.city.elder.a}/pii`).set('Authorization', `Bearer ${tok.stationA}`).expect(200);
-      expect(res.body).toMatchObject({ id: t.city.elder.a, idNumber: '150302194503051226', phone: t.city.elderPhone.a, healthNotes: '高血压，服用降压药' });
+      const res = await t
+        .http()
+        .get(`/elders/${t.city.elder.a}/pii`)
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .expect(200);
+      expect(res.body).toMatchObject({
+        id: t.city.elder.a,
+        idNumber: '150302194503051226',
+        phone: t.city.elderPhone.a,
+        healthNotes: '高血压，服用降压药',
+      });
       const after = await auditRows('PII_VIEWED', t.city.elder.a);
       expect(after).toHaveLength(before.length + 1);
-      expect(after[after.length - 1]).toMatchObject({ actor_user_id: t.city.users.stationA.id, actor_role: 'STATION_STAFF' });
+      expect(after[after.length - 1]).toMatchObject({
+        actor_user_id: t.city.users.stationA.id,
+        actor_role: 'STATION_STAFF',
+      });
       expect(JSON.stringify(after)).not.toContain('150302194503051226');
     });
 

@@ -2,7 +2,13 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ALL_ROLES, CurrentActor, Roles, Role, type Actor } from '#lib/kernel';
 import { CatalogService } from './catalog.service.js';
-import { CatalogItemDto, CatalogueQuery, CreateCatalogItemDto, ServiceTypeDto, UpdateCatalogItemDto } from './catalog.dto.js';
+import {
+  CatalogItemDto,
+  CatalogueQuery,
+  CreateCatalogItemDto,
+  ServiceTypeDto,
+  UpdateCatalogItemDto,
+} from './catalog.dto.js';
 
 const SIGNED_IN_ROLES: Role[] = ALL_ROLES.filter((r) => r !== Role.SOS_DEVICE);
 

@@ -121,17 +121,37 @@ export class CatalogService {
           `INSERT INTO service_item (id, code, service_type, name_zh, name_en, unit, price_cents, min_duration_minutes,
                                      required_qualification, accept_sla_minutes, onsite_sla_minutes, active)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-          [id, input.code, input.serviceType, input.nameZh, input.nameEn, input.unit, input.priceCents, input.minDurationMinutes,
-            input.requiredQualification ?? null, input.acceptSlaMinutes, input.onsiteSlaMinutes ?? null, input.active ?? true],
+          [
+            id,
+            input.code,
+            input.serviceType,
+            input.nameZh,
+            input.nameEn,
+            input.unit,
+            input.priceCents,
+            input.minDurationMinutes,
+            input.requiredQualification ?? null,
+            input.acceptSlaMinutes,
+            input.onsiteSlaMinutes ?? null,
+            input.active ?? true,
+          ],
         );
         await this.audit.record(
-          { actor, action: CatalogAuditAction.ITEM_CREATED, objectType: 'service_item', objectId: id, details: { code: input.code } },
+          {
+            actor,
+            action: CatalogAuditAction.ITEM_CREATED,
+            objectType: 'service_item',
+            objectId: id,
+            details: { code: input.code },
+          },
           m,
         );
       });
     } catch (err) {
       if ((err as { code?: string }).code === '23505')
-        throw new CatalogError(CatalogErrorCode.ITEM_CODE_TAKEN, 'code: an item with this code exists', { field: 'code' });
+        throw new CatalogError(CatalogErrorCode.ITEM_CODE_TAKEN, 'code: an item with this code exists', {
+          field: 'code',
+        });
       throw err;
     }
     return (await this.findItem(id))!;
@@ -161,13 +181,23 @@ export class CatalogService {
       if (!updated) {
         const current = await this.findItem(id, m);
         if (!current) throw notFound(id);
-        throw new CatalogError(CatalogErrorCode.VERSION_CONFLICT, 'version: the item was changed by someone else; reload it', {
-          field: 'version',
-          currentVersion: current.version,
-        });
+        throw new CatalogError(
+          CatalogErrorCode.VERSION_CONFLICT,
+          'version: the item was changed by someone else; reload it',
+          {
+            field: 'version',
+            currentVersion: current.version,
+          },
+        );
       }
       await this.audit.record(
-        { actor, action: CatalogAuditAction.ITEM_CHANGED, objectType: 'service_item', objectId: id, details: { changed, version: updated.version } },
+        {
+          actor,
+          action: CatalogAuditAction.ITEM_CHANGED,
+          objectType: 'service_item',
+          objectId: id,
+          details: { changed, version: updated.version },
+        },
         m,
       );
       return updated;
@@ -180,7 +210,11 @@ export class CatalogService {
   async getActiveItem(id: string): Promise<CatalogItemSnapshot> {
     const item = await this.findItem(id);
     if (!item) throw notFound(id);
-    if (!item.active) throw new CatalogError(CatalogErrorCode.ITEM_INACTIVE, 'itemId: this service item is no longer offered', { field: 'itemId', id });
+    if (!item.active)
+      throw new CatalogError(CatalogErrorCode.ITEM_INACTIVE, 'itemId: this service item is no longer offered', {
+        field: 'itemId',
+        id,
+      });
     const { active: _active, ...snapshot } = item;
     return snapshot;
   }

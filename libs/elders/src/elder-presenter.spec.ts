@@ -32,31 +32,45 @@ const station = actor(Role.STATION_STAFF, { regionPath: '/150300/150302/15030200
 
 describe('presentElder: masking by role', () => {
   it('never shows the ID number in clear, to any role', () => {
-    for (const role of [Role.ELDER, Role.FAMILY, Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.AUDITOR, Role.PLATFORM_ADMIN]) {
+    for (const role of [
+      Role.ELDER,
+      Role.FAMILY,
+      Role.STATION_STAFF,
+      Role.HUB_STAFF,
+      Role.DISTRICT_DISPATCHER,
+      Role.AUDITOR,
+      Role.PLATFORM_ADMIN,
+    ]) {
       const v = presentElder(elder, actor(role));
       expect(v.idNumber).toBe('150302********1222');
       expect(JSON.stringify(v)).not.toContain(elder.idNumber);
     }
   });
 
-  it.each([Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER])('%s sees name, phone, address and exact home, not health notes', (role) => {
-    const v = presentElder(elder, actor(role));
-    expect(v.name).toBe('张秀英');
-    expect(v.phone).toBe('13912345678');
-    expect(v.address).toBe(elder.address);
-    expect([v.homeLat, v.homeLng]).toEqual([39.684512, 106.820534]);
-    expect(v).not.toHaveProperty('healthNotes');
-    expect(v.emergencyContacts?.[0]).toMatchObject({ name: '王建国', phone: '13800001111' });
-    expect(v.masked).toEqual(['idNumber', 'healthNotes']);
-  });
+  it.each([Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER])(
+    '%s sees name, phone, address and exact home, not health notes',
+    (role) => {
+      const v = presentElder(elder, actor(role));
+      expect(v.name).toBe('张秀英');
+      expect(v.phone).toBe('13912345678');
+      expect(v.address).toBe(elder.address);
+      expect([v.homeLat, v.homeLng]).toEqual([39.684512, 106.820534]);
+      expect(v).not.toHaveProperty('healthNotes');
+      expect(v.emergencyContacts?.[0]).toMatchObject({ name: '王建国', phone: '13800001111' });
+      expect(v.masked).toEqual(['idNumber', 'healthNotes']);
+    },
+  );
 
-  it.each([Role.ELDER, Role.FAMILY])('%s (the elder and family) see their own contact data and health notes', (role) => {
-    const v = presentElder(elder, actor(role, { elderIds: ['e1'] }));
-    expect(v.phone).toBe('13912345678');
-    expect(v.address).toBe(elder.address);
-    expect(v.healthNotes).toBe('高血压');
-    expect(v.masked).toEqual(['idNumber']);
-  });
+  it.each([Role.ELDER, Role.FAMILY])(
+    '%s (the elder and family) see their own contact data and health notes',
+    (role) => {
+      const v = presentElder(elder, actor(role, { elderIds: ['e1'] }));
+      expect(v.phone).toBe('13912345678');
+      expect(v.address).toBe(elder.address);
+      expect(v.healthNotes).toBe('高血压');
+      expect(v.masked).toEqual(['idNumber']);
+    },
+  );
 
   it('masks name, phone, address, contacts and coarsens the home location for an auditor', () => {
     const v = presentElder(elder, actor(Role.AUDITOR, { regionPath: '/150300/' }));
@@ -87,7 +101,8 @@ describe('presentElder: masking by role', () => {
     expect(v.phone).toBe('139****5678');
     expect(v).not.toHaveProperty('healthNotes');
     const text = JSON.stringify(v);
-    for (const secret of [elder.idNumber, elder.phone!, elder.address, '高血压', '13800001111']) expect(text).not.toContain(secret);
+    for (const secret of [elder.idNumber, elder.phone!, elder.address, '高血压', '13800001111'])
+      expect(text).not.toContain(secret);
   });
 
   it('handles an elder without phone', () => {
@@ -100,7 +115,9 @@ describe('elderVisibleTo', () => {
   it('lets region staff see elders under their region only', () => {
     expect(elderVisibleTo(station, e)).toBe(true);
     expect(elderVisibleTo(actor(Role.HUB_STAFF, { regionPath: '/150300/150302/150302001/' }), e)).toBe(true);
-    expect(elderVisibleTo(actor(Role.STATION_STAFF, { regionPath: '/150300/150303/150303001/150303001001/' }), e)).toBe(false);
+    expect(elderVisibleTo(actor(Role.STATION_STAFF, { regionPath: '/150300/150303/150303001/150303001001/' }), e)).toBe(
+      false,
+    );
     expect(elderVisibleTo(actor(Role.DISTRICT_DISPATCHER, { regionPath: '/150300/150303/' }), e)).toBe(false);
     expect(elderVisibleTo(actor(Role.STATION_STAFF), e)).toBe(false);
   });

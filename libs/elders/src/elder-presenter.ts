@@ -74,12 +74,29 @@ export const ELDER_READER_ROLES: readonly Role[] = [
   Role.PLATFORM_ADMIN,
 ];
 /** Staff who register and edit elders in their region. */
-export const ELDER_WRITER_ROLES: readonly Role[] = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN];
+export const ELDER_WRITER_ROLES: readonly Role[] = [
+  Role.STATION_STAFF,
+  Role.HUB_STAFF,
+  Role.DISTRICT_DISPATCHER,
+  Role.PLATFORM_ADMIN,
+];
 /** Roles that may open the unmasked personal data (audited). */
-export const ELDER_PII_ROLES: readonly Role[] = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.AUDITOR, Role.PLATFORM_ADMIN];
+export const ELDER_PII_ROLES: readonly Role[] = [
+  Role.STATION_STAFF,
+  Role.HUB_STAFF,
+  Role.DISTRICT_DISPATCHER,
+  Role.AUDITOR,
+  Role.PLATFORM_ADMIN,
+];
 
 /** Front-line roles that phone and visit the elder: contact data in clear. */
-const CONTACT_ROLES: readonly Role[] = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.ELDER, Role.FAMILY];
+const CONTACT_ROLES: readonly Role[] = [
+  Role.STATION_STAFF,
+  Role.HUB_STAFF,
+  Role.DISTRICT_DISPATCHER,
+  Role.ELDER,
+  Role.FAMILY,
+];
 const SELF_ROLES: readonly Role[] = [Role.ELDER, Role.FAMILY];
 
 /**

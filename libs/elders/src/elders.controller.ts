@@ -22,7 +22,15 @@ export class EldersController {
   }
 
   @Get()
-  @Roles(Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.AUDITOR, Role.PLATFORM_ADMIN, Role.ELDER, Role.FAMILY)
+  @Roles(
+    Role.STATION_STAFF,
+    Role.HUB_STAFF,
+    Role.DISTRICT_DISPATCHER,
+    Role.AUDITOR,
+    Role.PLATFORM_ADMIN,
+    Role.ELDER,
+    Role.FAMILY,
+  )
   @ApiOperation({ summary: 'Elders in your region (elder/family: their own), masked by role' })
   @ApiOkResponse({ type: ElderPageDto })
   list(@CurrentActor() actor: Actor, @Query() query: ListEldersQuery) {
@@ -47,7 +55,9 @@ export class EldersController {
 
   @Get(':id/pii')
   @Roles(Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.AUDITOR, Role.PLATFORM_ADMIN)
-  @ApiOperation({ summary: 'Unmasked ID number, phone, address and health notes; every view is written to the audit trail' })
+  @ApiOperation({
+    summary: 'Unmasked ID number, phone, address and health notes; every view is written to the audit trail',
+  })
   @ApiOkResponse({ type: ElderPiiDto })
   pii(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.elders.viewPii(actor, id);

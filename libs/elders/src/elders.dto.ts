@@ -81,7 +81,10 @@ export class CreateElderDto {
   @IsIn(['M', 'F'])
   gender?: 'M' | 'F';
 
-  @ApiProperty({ example: '11010519491231002X', description: '18-character resident ID number (check digit verified); stored encrypted' })
+  @ApiProperty({
+    example: '11010519491231002X',
+    description: '18-character resident ID number (check digit verified); stored encrypted',
+  })
   @IsResidentId()
   idNumber: string;
 
@@ -242,7 +245,9 @@ export class ListEldersQuery {
   @IsEnum(DifficultyCategory)
   category?: DifficultyCategory;
 
-  @ApiPropertyOptional({ description: 'an exact ID number or phone number (found by keyed hash), or the beginning of a name' })
+  @ApiPropertyOptional({
+    description: 'an exact ID number or phone number (found by keyed hash), or the beginning of a name',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -278,7 +283,12 @@ export class ElderDto {
   @ApiProperty({ enum: ['M', 'F'] }) gender: string;
   @ApiProperty({ example: '1945-03-05' }) birthDate: string;
   @ApiProperty({ example: '150302********1222', description: 'always masked; clear only via /pii' }) idNumber: string;
-  @ApiProperty({ nullable: true, type: String, description: 'clear for station/hub staff, dispatchers, elder and family' }) phone: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'clear for station/hub staff, dispatchers, elder and family',
+  })
+  phone: string | null;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
   @ApiProperty() communityCode: string;
   @ApiProperty() homeLat: number;
@@ -286,7 +296,8 @@ export class ElderDto {
   @ApiProperty({ enum: LivingSituation }) livingSituation: LivingSituation;
   @ApiProperty({ enum: DifficultyCategory, isArray: true }) categories: DifficultyCategory[];
   @ApiProperty({ enum: [0, 1, 2, 3, 4] }) abilityLevel: number;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'elder and family only' }) healthNotes?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'elder and family only' }) healthNotes?:
+    string | null;
   @ApiProperty({ enum: ElderStatus }) status: ElderStatus;
   @ApiProperty({ nullable: true, type: String }) deceasedOn: string | null;
   @ApiProperty() version: number;

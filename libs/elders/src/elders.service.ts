@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessDeniedError, clampLimit, PII_CIPHER, PiiCipher, regionCovers, Role, type Actor, type Page } from '#lib/kernel';
+import {
+  AccessDeniedError,
+  clampLimit,
+  PII_CIPHER,
+  PiiCipher,
+  regionCovers,
+  Role,
+  type Actor,
+  type Page,
+} from '#lib/kernel';
 import { RegionsService, type RegionView } from '#lib/regions';
 import { AuditAction, AuditTrailService } from '#lib/audit-trail';
 import { AbilityLevel, DifficultyCategory, ElderStatus, LivingSituation } from './elder.entity.js';
@@ -146,11 +155,16 @@ export class EldersService {
   async register(actor: Actor, input: CreateElderInput): Promise<ElderView> {
     if (!ELDER_WRITER_ROLES.includes(actor.role)) throw new AccessDeniedError('register elders');
     const resident = parseResidentId(input.idNumber);
-    if (!resident.ok) throw new EldersError(EldersErrorCode.INVALID_ID_NUMBER, `idNumber ${resident.problem}`, { field: 'idNumber' });
+    if (!resident.ok)
+      throw new EldersError(EldersErrorCode.INVALID_ID_NUMBER, `idNumber ${resident.problem}`, { field: 'idNumber' });
     if (input.gender && input.gender !== resident.value.gender)
-      throw new EldersError(EldersErrorCode.GENDER_MISMATCH, 'gender: does not match the gender encoded in the ID number', {
-        field: 'gender',
-      });
+      throw new EldersError(
+        EldersErrorCode.GENDER_MISMATCH,
+        'gender: does not match the gender encoded in the ID number',
+        {
+          field: 'gender',
+        },
+      );
     const community = await this.requireCommunityInScope(actor, input.communityCode);
     const id = randomUUID();
     const idNumber = resident.value.idNumber;
@@ -161,12 +175,22 @@ export class EldersService {
                               community_code, region_path, home_lat, home_lng, living_situation, categories, ability_level, health_notes_enc)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
           [
-            id, input.name, resident.value.gender, resident.value.birthDate,
-            this.cipher.encrypt(idNumber), this.cipher.blindIndex(idNumber),
-            this.cipher.encryptOptional(input.phone), input.phone ? this.cipher.blindIndex(input.phone) : null,
-            this.cipher.encrypt(input.address), community.code, community.path,
-            input.homeLat ?? community.lat, input.homeLng ?? community.lng,
-            input.livingSituation, [...new Set(input.categories ?? [])], input.abilityLevel ?? AbilityLevel.INTACT,
+            id,
+            input.name,
+            resident.value.gender,
+            resident.value.birthDate,
+            this.cipher.encrypt(idNumber),
+            this.cipher.blindIndex(idNumber),
+            this.cipher.encryptOptional(input.phone),
+            input.phone ? this.cipher.blindIndex(input.phone) : null,
+            this.cipher.encrypt(input.address),
+            community.code,
+            community.path,
+            input.homeLat ?? community.lat,
+            input.homeLng ?? community.lng,
+            input.livingSituation,
+            [...new Set(input.categories ?? [])],
+            input.abilityLevel ?? AbilityLevel.INTACT,
             this.cipher.encryptOptional(input.healthNotes),
           ],
         );
@@ -174,9 +198,13 @@ export class EldersService {
       });
     } catch (err) {
       if ((err as { code?: string; constraint?: string }).code === '23505')
-        throw new EldersError(EldersErrorCode.DUPLICATE_ID_NUMBER, 'idNumber: an elder with this ID number is already registered', {
-          field: 'idNumber',
-        });
+        throw new EldersError(
+          EldersErrorCode.DUPLICATE_ID_NUMBER,
+          'idNumber: an elder with this ID number is already registered',
+          {
+            field: 'idNumber',
+          },
+        );
       throw err;
     }
     return presentElder((await this.loadRecord(id, true))!, actor);
@@ -191,8 +219,10 @@ export class EldersService {
       params.push(v);
       return `$${params.length}`;
     };
-    if (actor.role === Role.ELDER || actor.role === Role.FAMILY) where.push(`e.id = ANY(${p(actor.elderIds ?? [])}::uuid[])`);
-    else if (ELDER_READER_ROLES.includes(actor.role) && actor.regionPath) where.push(`e.region_path LIKE ${p(actor.regionPath)} || '%'`);
+    if (actor.role === Role.ELDER || actor.role === Role.FAMILY)
+      where.push(`e.id = ANY(${p(actor.elderIds ?? [])}::uuid[])`);
+    else if (ELDER_READER_ROLES.includes(actor.role) && actor.regionPath)
+      where.push(`e.region_path LIKE ${p(actor.regionPath)} || '%'`);
     else throw new AccessDeniedError('list elders');
     if (filter.communityCode) where.push(`e.community_code = ${p(filter.communityCode)}`);
     if (filter.livingSituation) where.push(`e.living_situation = ${p(filter.livingSituation)}`);
@@ -205,7 +235,10 @@ export class EldersService {
       else where.push(`e.name LIKE ${p(q.replace(/[\\%_]/g, (c) => `\\${c}`))} || '%'`);
     }
     const sqlWhere = where.join(' AND ');
-    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM elder e WHERE ${sqlWhere}`, params)) as { total: number }[];
+    const [{ total }] = (await this.db.query(
+      `SELECT count(*)::int AS total FROM elder e WHERE ${sqlWhere}`,
+      params,
+    )) as { total: number }[];
     const rows: ElderRow[] = await this.db.query(
       `SELECT ${ELDER_COLUMNS} FROM elder e WHERE ${sqlWhere} ORDER BY e.community_code, e.name, e.id LIMIT ${p(limit)} OFFSET ${p(offset)}`,
       params,
@@ -224,11 +257,14 @@ export class EldersService {
     const current = await this.loadRow(id);
     if (!current || !elderVisibleTo(actor, current)) throw elderNotFound(id);
     if (!ELDER_WRITER_ROLES.includes(actor.role)) throw new AccessDeniedError('edit elders');
-    const community = input.communityCode && input.communityCode !== current.communityCode
-      ? await this.requireCommunityInScope(actor, input.communityCode)
-      : null;
+    const community =
+      input.communityCode && input.communityCode !== current.communityCode
+        ? await this.requireCommunityInScope(actor, input.communityCode)
+        : null;
     if (input.status === ElderStatus.DECEASED && !input.deceasedOn && !current.deceasedOn)
-      throw new EldersError(EldersErrorCode.DECEASED_DATE_REQUIRED, 'deceasedOn: required when status is DECEASED', { field: 'deceasedOn' });
+      throw new EldersError(EldersErrorCode.DECEASED_DATE_REQUIRED, 'deceasedOn: required when status is DECEASED', {
+        field: 'deceasedOn',
+      });
 
     const sets: string[] = [];
     const params: unknown[] = [id, input.version];
@@ -264,30 +300,53 @@ export class EldersService {
       const affected = Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
       if (affected !== 1) {
         const [{ version }] = (await m.query(`SELECT version FROM elder WHERE id = $1`, [id])) as { version: number }[];
-        throw new EldersError(EldersErrorCode.VERSION_CONFLICT, 'version: the elder was changed by someone else; reload it', {
-          field: 'version',
-          currentVersion: version,
-        });
+        throw new EldersError(
+          EldersErrorCode.VERSION_CONFLICT,
+          'version: the elder was changed by someone else; reload it',
+          {
+            field: 'version',
+            currentVersion: version,
+          },
+        );
       }
       if (input.emergencyContacts !== undefined) {
         await m.query(`DELETE FROM emergency_contact WHERE elder_id = $1`, [id]);
         await this.insertContacts(m, id, input.emergencyContacts);
       }
       const categoriesChanged =
-        input.categories !== undefined && [...new Set(input.categories)].sort().join() !== [...current.categories].sort().join();
+        input.categories !== undefined &&
+        [...new Set(input.categories)].sort().join() !== [...current.categories].sort().join();
       if (categoriesChanged)
         await this.audit.record(
-          { actor, action: AuditAction.ELIGIBILITY_CHANGED, objectType: 'elder', objectId: id, details: { from: current.categories, to: [...new Set(input.categories)] } },
+          {
+            actor,
+            action: AuditAction.ELIGIBILITY_CHANGED,
+            objectType: 'elder',
+            objectId: id,
+            details: { from: current.categories, to: [...new Set(input.categories)] },
+          },
           m,
         );
       if (input.abilityLevel !== undefined && input.abilityLevel !== current.abilityLevel)
         await this.audit.record(
-          { actor, action: AuditAction.ASSESSMENT_CHANGED, objectType: 'elder', objectId: id, details: { field: 'abilityLevel', from: current.abilityLevel, to: input.abilityLevel } },
+          {
+            actor,
+            action: AuditAction.ASSESSMENT_CHANGED,
+            objectType: 'elder',
+            objectId: id,
+            details: { field: 'abilityLevel', from: current.abilityLevel, to: input.abilityLevel },
+          },
           m,
         );
       if (input.status !== undefined && input.status !== current.status)
         await this.audit.record(
-          { actor, action: AuditAction.ELIGIBILITY_CHANGED, objectType: 'elder', objectId: id, details: { field: 'status', from: current.status, to: input.status } },
+          {
+            actor,
+            action: AuditAction.ELIGIBILITY_CHANGED,
+            objectType: 'elder',
+            objectId: id,
+            details: { field: 'status', from: current.status, to: input.status },
+          },
           m,
         );
     });
@@ -355,17 +414,26 @@ export class EldersService {
   private async requireCommunityInScope(actor: Actor, code: string): Promise<RegionView> {
     const community = await this.regions.requireCommunity(code, 'communityCode');
     if (!regionCovers(actor.regionPath, community.path))
-      throw new EldersError(EldersErrorCode.COMMUNITY_OUT_OF_SCOPE, 'communityCode: this community is outside your region', {
-        field: 'communityCode',
-      });
+      throw new EldersError(
+        EldersErrorCode.COMMUNITY_OUT_OF_SCOPE,
+        'communityCode: this community is outside your region',
+        {
+          field: 'communityCode',
+        },
+      );
     return community;
   }
 
-  private async insertContacts(m: EntityManager, elderId: string, contacts: EmergencyContactInputData[]): Promise<void> {
+  private async insertContacts(
+    m: EntityManager,
+    elderId: string,
+    contacts: EmergencyContactInputData[],
+  ): Promise<void> {
     for (const [i, c] of contacts.entries())
-      await m.query(`INSERT INTO emergency_contact (id, elder_id, name, relation, phone_enc, priority) VALUES ($1,$2,$3,$4,$5,$6)`, [
-        randomUUID(), elderId, c.name, c.relation, this.cipher.encrypt(c.phone), c.priority ?? i + 1,
-      ]);
+      await m.query(
+        `INSERT INTO emergency_contact (id, elder_id, name, relation, phone_enc, priority) VALUES ($1,$2,$3,$4,$5,$6)`,
+        [randomUUID(), elderId, c.name, c.relation, this.cipher.encrypt(c.phone), c.priority ?? i + 1],
+      );
   }
 
   private async loadRow(id: string): Promise<ElderRow | null> {
@@ -379,11 +447,18 @@ export class EldersService {
     if (!row) return null;
     const record = this.decrypt(row);
     if (withContacts) {
-      const contacts: { id: string; name: string; relation: string; phoneEnc: Buffer; priority: number }[] = await this.db.query(
-        `SELECT id, name, relation, phone_enc AS "phoneEnc", priority FROM emergency_contact WHERE elder_id = $1 ORDER BY priority, id`,
-        [id],
-      );
-      record.emergencyContacts = contacts.map((c) => ({ id: c.id, name: c.name, relation: c.relation, phone: this.cipher.decrypt(c.phoneEnc), priority: c.priority }));
+      const contacts: { id: string; name: string; relation: string; phoneEnc: Buffer; priority: number }[] =
+        await this.db.query(
+          `SELECT id, name, relation, phone_enc AS "phoneEnc", priority FROM emergency_contact WHERE elder_id = $1 ORDER BY priority, id`,
+          [id],
+        );
+      record.emergencyContacts = contacts.map((c) => ({
+        id: c.id,
+        name: c.name,
+        relation: c.relation,
+        phone: this.cipher.decrypt(c.phoneEnc),
+        priority: c.priority,
+      }));
     }
     return record;
   }

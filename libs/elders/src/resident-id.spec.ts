@@ -8,7 +8,10 @@ describe('resident ID number (GB 11643-1999)', () => {
   it('accepts the well-known sample number and decodes birth date, gender and region', () => {
     // 11010519491231002X: the sample number printed in GB 11643 explanations (Beijing, 1949-12-31, female)
     const r = parseResidentId('11010519491231002X');
-    expect(r).toEqual({ ok: true, value: { idNumber: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', gender: 'F' } });
+    expect(r).toEqual({
+      ok: true,
+      value: { idNumber: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', gender: 'F' },
+    });
   });
 
   it('computes the MOD 11-2 check character, including X for 10', () => {
@@ -69,8 +72,14 @@ describe('resident ID number (GB 11643-1999)', () => {
   });
 
   it('rejects a region code starting with 0 or 9', () => {
-    expect(parseResidentId(withCheck('05030219450305123'))).toEqual({ ok: false, problem: 'has an invalid region code' });
-    expect(parseResidentId(withCheck('95030219450305123'))).toEqual({ ok: false, problem: 'has an invalid region code' });
+    expect(parseResidentId(withCheck('05030219450305123'))).toEqual({
+      ok: false,
+      problem: 'has an invalid region code',
+    });
+    expect(parseResidentId(withCheck('95030219450305123'))).toEqual({
+      ok: false,
+      problem: 'has an invalid region code',
+    });
   });
 
   it('never repeats the number in the problem text', () => {

@@ -34,7 +34,8 @@ export function parseResidentId(raw: unknown, today: Date = new Date()): Residen
   if (typeof raw !== 'string') return { ok: false, problem: 'must be a string' };
   const id = raw.replace(/\s/g, '').toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, problem: 'must be 18 characters: 17 digits and a digit or X' };
-  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || !/^[1-8]/.test(id)) return { ok: false, problem: 'has an invalid region code' };
+  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || !/^[1-8]/.test(id))
+    return { ok: false, problem: 'has an invalid region code' };
   const year = Number(id.slice(6, 10));
   const month = Number(id.slice(10, 12));
   const day = Number(id.slice(12, 14));

@@ -20,14 +20,28 @@ export class ProvidersController {
   constructor(private readonly providers: ProvidersService) {}
 
   @Get()
-  @Roles(Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.AUDITOR, Role.PLATFORM_ADMIN, Role.PROVIDER_ADMIN)
+  @Roles(
+    Role.STATION_STAFF,
+    Role.HUB_STAFF,
+    Role.DISTRICT_DISPATCHER,
+    Role.AUDITOR,
+    Role.PLATFORM_ADMIN,
+    Role.PROVIDER_ADMIN,
+  )
   @ApiOkResponse({ type: [ProviderDto], description: 'providers in your scope' })
   list(@CurrentActor() actor: Actor) {
     return this.providers.list(actor);
   }
 
   @Get(':id')
-  @Roles(Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.AUDITOR, Role.PLATFORM_ADMIN, Role.PROVIDER_ADMIN)
+  @Roles(
+    Role.STATION_STAFF,
+    Role.HUB_STAFF,
+    Role.DISTRICT_DISPATCHER,
+    Role.AUDITOR,
+    Role.PLATFORM_ADMIN,
+    Role.PROVIDER_ADMIN,
+  )
   @ApiOkResponse({ type: ProviderDetailDto })
   show(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.providers.show(actor, id);

@@ -62,7 +62,8 @@ export class WorkerDto {
   @ApiProperty() id: string;
   @ApiProperty() providerId: string;
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String, description: "clear only for the worker's own provider admin" }) phone: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "clear only for the worker's own provider admin" }) phone:
+    string | null;
   @ApiProperty({ type: [String], example: ['CAREGIVER', 'FIRST_AID'] }) qualifications: string[];
   @ApiProperty(WEEKLY_HOURS_DOC) shifts: WeeklyHours;
   @ApiProperty({ enum: WorkerStatus }) status: WorkerStatus;
@@ -76,7 +77,9 @@ export class CreateProviderDto {
   name: string;
 
   @ApiProperty({ example: '91150302MA0000001A', description: 'unified social credit code, 18 characters' })
-  @Matches(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, { message: 'creditCode must be an 18-character unified social credit code' })
+  @Matches(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, {
+    message: 'creditCode must be an 18-character unified social credit code',
+  })
   creditCode: string;
 
   @ApiProperty({ example: '150302' })

@@ -87,7 +87,10 @@ export const ProvidersAuditAction = {
 } as const;
 
 /** A worker can do an item when the item needs no qualification or the worker holds it. */
-export function workerHasQualification(worker: { qualifications: readonly string[] }, required: string | null | undefined): boolean {
+export function workerHasQualification(
+  worker: { qualifications: readonly string[] },
+  required: string | null | undefined,
+): boolean {
   return !required || worker.qualifications.includes(required);
 }
 
@@ -153,16 +156,32 @@ export class ProvidersService {
         await m.query(
           `INSERT INTO provider (id, name, credit_code, district_code, contact_phone, base_lat, base_lng, opening_hours, capacity)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9)`,
-          [id, input.name, input.creditCode, input.districtCode, input.contactPhone ?? null, input.baseLat, input.baseLng,
-            JSON.stringify(input.openingHours ?? {}), input.capacity],
+          [
+            id,
+            input.name,
+            input.creditCode,
+            input.districtCode,
+            input.contactPhone ?? null,
+            input.baseLat,
+            input.baseLng,
+            JSON.stringify(input.openingHours ?? {}),
+            input.capacity,
+          ],
         );
-        await this.audit.record({ actor, action: ProvidersAuditAction.PROVIDER_CREATED, objectType: 'provider', objectId: id }, m);
+        await this.audit.record(
+          { actor, action: ProvidersAuditAction.PROVIDER_CREATED, objectType: 'provider', objectId: id },
+          m,
+        );
       });
     } catch (err) {
       if ((err as { code?: string }).code === '23505')
-        throw new ProvidersError(ProvidersErrorCode.CREDIT_CODE_TAKEN, 'creditCode: a provider with this credit code exists', {
-          field: 'creditCode',
-        });
+        throw new ProvidersError(
+          ProvidersErrorCode.CREDIT_CODE_TAKEN,
+          'creditCode: a provider with this credit code exists',
+          {
+            field: 'creditCode',
+          },
+        );
       throw err;
     }
     return this.getProvider(id);
@@ -195,7 +214,13 @@ export class ProvidersService {
           action: ProvidersAuditAction.CONTRACT_CREATED,
           objectType: 'provider_contract',
           objectId: contract.id,
-          details: { providerId, serviceTypes: contract.serviceTypes, communityCodes: contract.communityCodes, validFrom: contract.validFrom, validTo: contract.validTo },
+          details: {
+            providerId,
+            serviceTypes: contract.serviceTypes,
+            communityCodes: contract.communityCodes,
+            validFrom: contract.validFrom,
+            validTo: contract.validTo,
+          },
         },
         m,
       );
@@ -207,9 +232,10 @@ export class ProvidersService {
   async listWorkers(actor: Actor, providerId: string): Promise<WorkerView[]> {
     this.requireWorkerReader(actor, providerId);
     await this.getProvider(providerId);
-    const rows: WorkerRow[] = await this.db.query(`SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 ORDER BY name, id`, [
-      providerId,
-    ]);
+    const rows: WorkerRow[] = await this.db.query(
+      `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 ORDER BY name, id`,
+      [providerId],
+    );
     return rows.map((r) => this.presentWorker(r, actor));
   }
 
@@ -218,13 +244,25 @@ export class ProvidersService {
     const id = randomUUID();
     await this.db.query(
       `INSERT INTO worker (id, provider_id, name, phone_enc, qualifications, shifts, status) VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7)`,
-      [id, providerId, input.name, this.cipher.encryptOptional(input.phone), [...new Set(input.qualifications ?? [])],
-        JSON.stringify(input.shifts ?? {}), input.status ?? WorkerStatus.ACTIVE],
+      [
+        id,
+        providerId,
+        input.name,
+        this.cipher.encryptOptional(input.phone),
+        [...new Set(input.qualifications ?? [])],
+        JSON.stringify(input.shifts ?? {}),
+        input.status ?? WorkerStatus.ACTIVE,
+      ],
     );
     return this.presentWorker((await this.findWorker(providerId, id))!, actor);
   }
 
-  async updateWorker(actor: Actor, providerId: string, workerId: string, input: UpdateWorkerInput): Promise<WorkerView> {
+  async updateWorker(
+    actor: Actor,
+    providerId: string,
+    workerId: string,
+    input: UpdateWorkerInput,
+  ): Promise<WorkerView> {
     this.requireOwnProviderAdmin(actor, providerId);
     if (!(await this.findWorker(providerId, workerId))) throw workerNotFound(workerId);
     const sets: string[] = [];
@@ -238,7 +276,8 @@ export class ProvidersService {
     if (input.qualifications !== undefined) set('qualifications', [...new Set(input.qualifications)]);
     if (input.shifts !== undefined) set('shifts', JSON.stringify(input.shifts), '::jsonb');
     if (input.status !== undefined) set('status', input.status);
-    if (sets.length) await this.db.query(`UPDATE worker SET ${sets.join(', ')} WHERE provider_id = $1 AND id = $2`, params);
+    if (sets.length)
+      await this.db.query(`UPDATE worker SET ${sets.join(', ')} WHERE provider_id = $1 AND id = $2`, params);
     return this.presentWorker((await this.findWorker(providerId, workerId))!, actor);
   }
 
@@ -247,13 +286,20 @@ export class ProvidersService {
   /** The provider, or PROVIDER_NOT_FOUND (404). */
   async getProvider(id: string): Promise<ProviderView> {
     if (typeof id !== 'string' || !UUID.test(id)) throw providerNotFound(id);
-    const rows: ProviderView[] = await this.db.query(`SELECT ${PROVIDER_COLUMNS} FROM provider p WHERE p.id = $1`, [id]);
+    const rows: ProviderView[] = await this.db.query(`SELECT ${PROVIDER_COLUMNS} FROM provider p WHERE p.id = $1`, [
+      id,
+    ]);
     if (!rows[0]) throw providerNotFound(id);
     return rows[0];
   }
 
   /** Does a contract of the provider cover this service type in this community on the (China) date of `at`? */
-  async isContracted(providerId: string, serviceType: ServiceType | string, communityCode: string, at: Date = new Date()): Promise<boolean> {
+  async isContracted(
+    providerId: string,
+    serviceType: ServiceType | string,
+    communityCode: string,
+    at: Date = new Date(),
+  ): Promise<boolean> {
     if (!UUID.test(providerId)) return false;
     const rows: unknown[] = await this.db.query(
       `SELECT 1 FROM provider_contract
@@ -267,7 +313,11 @@ export class ProvidersService {
   }
 
   /** ACTIVE providers with a contract for this service type in this community on the date of `at` (dispatch candidates). */
-  async contractedProviders(serviceType: ServiceType | string, communityCode: string, at: Date = new Date()): Promise<ProviderView[]> {
+  async contractedProviders(
+    serviceType: ServiceType | string,
+    communityCode: string,
+    at: Date = new Date(),
+  ): Promise<ProviderView[]> {
     return this.db.query(
       `SELECT ${PROVIDER_COLUMNS} FROM provider p
         WHERE p.status = 'ACTIVE' AND EXISTS (
@@ -288,11 +338,22 @@ export class ProvidersService {
     const row = await this.findWorker(providerId, workerId);
     if (!row) throw workerNotFound(workerId);
     if (row.status !== WorkerStatus.ACTIVE)
-      throw new ProvidersError(ProvidersErrorCode.WORKER_NOT_ACTIVE, `workerId: the worker is ${row.status}, not ACTIVE`, {
-        field: 'workerId',
-        status: row.status,
-      });
-    return { id: row.id, providerId: row.providerId, name: row.name, qualifications: row.qualifications, shifts: row.shifts, status: row.status };
+      throw new ProvidersError(
+        ProvidersErrorCode.WORKER_NOT_ACTIVE,
+        `workerId: the worker is ${row.status}, not ACTIVE`,
+        {
+          field: 'workerId',
+          status: row.status,
+        },
+      );
+    return {
+      id: row.id,
+      providerId: row.providerId,
+      name: row.name,
+      qualifications: row.qualifications,
+      shifts: row.shifts,
+      status: row.status,
+    };
   }
 
   workerHasQualification(worker: { qualifications: readonly string[] }, required: string | null | undefined): boolean {
@@ -308,7 +369,9 @@ export class ProvidersService {
         return { sql: 'true', params: [] };
       case Role.PROVIDER_ADMIN:
       case Role.WORKER:
-        return actor.providerId ? { sql: `p.id = $${firstParam}`, params: [actor.providerId] } : { sql: 'false', params: [] };
+        return actor.providerId
+          ? { sql: `p.id = $${firstParam}`, params: [actor.providerId] }
+          : { sql: 'false', params: [] };
       case Role.STATION_STAFF:
       case Role.HUB_STAFF:
       case Role.DISTRICT_DISPATCHER:
@@ -350,11 +413,17 @@ export class ProvidersService {
   }
 
   private async findWorker(providerId: string, workerId: string): Promise<WorkerRow | null> {
-    if (typeof providerId !== 'string' || typeof workerId !== 'string' || !UUID.test(providerId) || !UUID.test(workerId)) return null;
-    const rows: WorkerRow[] = await this.db.query(`SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 AND id = $2`, [
-      providerId,
-      workerId,
-    ]);
+    if (
+      typeof providerId !== 'string' ||
+      typeof workerId !== 'string' ||
+      !UUID.test(providerId) ||
+      !UUID.test(workerId)
+    )
+      return null;
+    const rows: WorkerRow[] = await this.db.query(
+      `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 AND id = $2`,
+      [providerId, workerId],
+    );
     return rows[0] ?? null;
   }
 

@@ -9,7 +9,8 @@ const RANGE = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
  * end, at most 6 ranges a day. Returns what is wrong, or null when the value is fine.
  */
 export function weeklyHoursProblem(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of weekday → ranges';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'must be an object of weekday → ranges';
   for (const [day, ranges] of Object.entries(value as Record<string, unknown>)) {
     if (!DAYS.has(day)) return `day "${day}" must be an ISO weekday 1 (Monday) … 7 (Sunday)`;
     if (!Array.isArray(ranges) || ranges.length > 6) return `day ${day} must be a list of at most 6 ranges`;

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsNumber, IsLatitude, IsLongitude, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsEnum,
+  IsNumber,
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { FacilityLevel, RegionLevel } from './region.entity.js';
 
 export class RegionDto {
@@ -45,7 +56,10 @@ export class CreateFacilityDto {
   @Matches(/^\d{6,12}$/, { message: 'regionCode must be a 6 to 12 digit region code' })
   regionCode: string;
 
-  @ApiProperty({ enum: FacilityLevel, description: 'must match the region level (district / street / community or village)' })
+  @ApiProperty({
+    enum: FacilityLevel,
+    description: 'must match the region level (district / street / community or village)',
+  })
   @IsEnum(FacilityLevel)
   level: FacilityLevel;
 

@@ -4,7 +4,13 @@ import { DataSource } from 'typeorm';
 import { AccessDeniedError, Role, type Actor } from '#lib/kernel';
 import { FacilityLevel, RegionLevel } from './region.entity.js';
 import { RegionsError, RegionsErrorCode } from './regions.errors.js';
-import { buildRegionTree, facilityFitsRegion, isCommunityLevel, type RegionNode, type RegionView } from './region-tree.js';
+import {
+  buildRegionTree,
+  facilityFitsRegion,
+  isCommunityLevel,
+  type RegionNode,
+  type RegionView,
+} from './region-tree.js';
 
 export interface FacilityView {
   id: string;
@@ -101,7 +107,16 @@ export class RegionsService {
     };
     await this.db.query(
       `INSERT INTO facility (id, region_code, level, name, operator_provider_id, hotline, lat, lng) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [facility.id, facility.regionCode, facility.level, facility.name, facility.operatorProviderId, facility.hotline, facility.lat, facility.lng],
+      [
+        facility.id,
+        facility.regionCode,
+        facility.level,
+        facility.name,
+        facility.operatorProviderId,
+        facility.hotline,
+        facility.lat,
+        facility.lng,
+      ],
     );
     return facility;
   }
@@ -133,12 +148,20 @@ export class RegionsService {
    */
   async requireCommunity(code: string, field = 'communityCode'): Promise<RegionView> {
     const region = await this.findRegion(code);
-    if (!region) throw new RegionsError(RegionsErrorCode.NOT_A_COMMUNITY, `${field}: unknown community ${String(code)}`, { field, code });
-    if (!isCommunityLevel(region.level))
-      throw new RegionsError(RegionsErrorCode.NOT_A_COMMUNITY, `${field}: ${code} is a ${region.level}, not a community or village`, {
+    if (!region)
+      throw new RegionsError(RegionsErrorCode.NOT_A_COMMUNITY, `${field}: unknown community ${String(code)}`, {
         field,
         code,
       });
+    if (!isCommunityLevel(region.level))
+      throw new RegionsError(
+        RegionsErrorCode.NOT_A_COMMUNITY,
+        `${field}: ${code} is a ${region.level}, not a community or village`,
+        {
+          field,
+          code,
+        },
+      );
     return region;
   }
 
