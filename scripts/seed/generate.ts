@@ -8,6 +8,7 @@
  */
 import { STANDARD_ITEMS, STANDARD_SERVICE_TYPES, type StandardItem } from '#lib/catalog';
 import { distanceMeters, Role, SYSTEM_ACTOR } from '#lib/kernel';
+import { createHash } from 'node:crypto';
 import { apportion, Rng } from './random.js';
 import {
   CITY,
@@ -250,6 +251,7 @@ const MIN = 60_000;
 /** China Standard Time offset: local wall-clock times are generated in UTC+8. */
 const CST = 8 * 3_600_000;
 
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 const clampLat = (x: number) => Math.min(39.8, Math.max(39.4, x));
 const clampLng = (x: number) => Math.min(106.95, Math.max(106.7, x));
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -691,7 +693,7 @@ export function generateCity(options: SeedOptions): City {
   if (!demoElder.categories.includes('MINIMUM_LIVING') && !demoElder.categories.includes('EXTREME_POVERTY')) demoElder.categories.unshift('MINIMUM_LIVING');
   demoElder.healthNotes ??= '高血压，服用降压药';
   const demoFamily = contacts.find((c) => c.elderId === demoElder.id)!;
-  if (demoFamily.relation === '邻居' || demoFamily.relation === '社区网格员') demoFamily.relation = '女儿';
+  if (['邻居', '社区网格员', '配偶'].includes(demoFamily.relation)) demoFamily.relation = '女儿';
   const demoElderIndex = elders.indexOf(demoElder);
   smartphone[demoElderIndex] = true;
 
@@ -863,11 +865,11 @@ export type OrderStateName =
   | 'RESOLVED';
 
 /**
- * Event types written to order_event.type: the creation, then one per state-machine action
- * (libs/orders order-state-machine OrderAction). Change here if the orders module names them otherwise.
+ * Event types written to order_event.type, as the orders module writes them: 'CREATED', then the
+ * state-machine action (libs/orders OrderAction) of each transition. Payloads follow OrdersService too.
  */
 export const EVENT = {
-  CREATE: 'CREATE',
+  CREATE: 'CREATED',
   OFFER: 'OFFER',
   ACCEPT: 'ACCEPT',
   REJECT: 'REJECT',
@@ -940,6 +942,8 @@ export interface OrderRow {
   checkOutLng: number | null;
   checkOutDistanceM: number | null;
   photoHashes: string[];
+  confirmCodeHash: Buffer | null;
+  confirmCodeExpiresAt: Date | null;
   confirmedBy: string | null;
   confirmedAt: Date | null;
   rating: number | null;
@@ -981,6 +985,9 @@ const EXCEPTION_REASONS = ['老人不在家，电话无人接听', '老人临时
 const COMPLAINT_REASONS = ['服务时间不足', '服务人员迟到', '服务态度不好', '打扫不干净', '饭菜已凉'];
 const RESOLUTIONS = ['已回访老人并致歉，责令整改', '核实后退还部分费用', '已更换服务人员'];
 const RATING_COMMENTS = ['服务很好，谢谢', '准时到达，很耐心', '态度好，很细心', '饭菜可口', '打扫得很干净', '来晚了一点', '服务时间偏短'];
+const ORDER_NO_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+/** How long a confirmation code is valid (OrdersService CONFIRM_CODE_TTL_MS). */
+const CONFIRM_CODE_TTL_MS = 72 * 3_600_000;
 const NOTES = ['请提前电话联系', '老人耳背，请多敲门', '少盐少油', '楼道灯坏了，注意安全', '家里有狗，请敲门后稍等'];
 
 interface Actor {
@@ -1000,7 +1007,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   const rng = Rng.stream(options.seed, 'orders');
   const until = options.until.getTime();
   const start = until - options.months * 30 * DAY;
-  const system: Actor = { id: SYSTEM_ACTOR.userId, role: 'SYSTEM' };
+  const system: Actor = { id: SYSTEM_ACTOR.userId, role: SYSTEM_ACTOR.role };
 
   // who orders how often
   const cumulative: number[] = [];
@@ -1108,7 +1115,9 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
 
   function newOrderNo(createdMs: number): string {
     for (;;) {
-      const no = `SO${localDate(createdMs).replace(/-/g, '')}-${rng.hex(6).toUpperCase()}`;
+      let suffix = '';
+      for (let i = 0; i < 8; i++) suffix += ORDER_NO_ALPHABET[rng.int(0, ORDER_NO_ALPHABET.length - 1)];
+      const no = `SO${isoDate(createdMs).replace(/-/g, '')}-${suffix}`;
       if (!orderNos.has(no)) {
         orderNos.add(no);
         return no;
@@ -1157,6 +1166,8 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       checkOutLng: null,
       checkOutDistanceM: null,
       photoHashes: [],
+      confirmCodeHash: null,
+      confirmCodeExpiresAt: null,
       confirmedBy: null,
       confirmedAt: null,
       rating: null,
@@ -1214,8 +1225,10 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const events: EventRow[] = [];
     const plan: [EventType, number, Actor, Record<string, unknown>, { lat: number; lng: number } | null][] = [];
     const home = { lat: e.homeLat, lng: e.homeLng };
+    let photos: string[] = [];
+    let comment: string | undefined;
 
-    plan.push(['CREATE', t0, requester, { channel, itemCode: item.code }, channel === 'SOS' ? home : null]);
+    plan.push(['CREATE', t0, requester, { channel, itemId: item.id, priority: o.priority }, channel === 'SOS' ? home : null]);
     let t = t0;
     const durationMin = Math.max(item.minDurationMinutes, 10) * (item.unit === 'HOUR' ? Number(o.quantity) : 1);
     if (SCHEDULED_TYPES.has(item.serviceType)) {
@@ -1261,7 +1274,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const offer = (p: ProviderRow): void => {
       t += (emergency ? rng.int(10, 60) / 60 : rng.int(1, 5)) * MIN;
       const manual = rng.chance(0.04);
-      plan.push(['OFFER', t, manual ? dispatcher : system, { providerId: p.id, expiresAt: new Date(t + item.acceptSlaMinutes * MIN).toISOString(), ...(manual ? { manual: true } : {}) }, null]);
+      plan.push(['OFFER', t, manual ? dispatcher : system, { providerId: p.id, override: false }, null]);
     };
     offer(provider);
     // a declined or expired offer first, now and then
@@ -1321,8 +1334,9 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const shortened = rng.chance(0.01);
     t += Math.round(durationMin * (shortened ? rng.float(0.3, 0.6) : rng.float(1, 1.25)) * MIN);
     const outAt = farAway ? near(inAt.lat, inAt.lng, 0, 30) : near(home.lat, home.lng, 3, 60);
-    const photos = [rng.hex(64), rng.hex(64)];
-    plan.push(['CHECK_OUT', t, workerActor, { distanceM: distanceMeters(home, outAt), photoHashes: photos }, outAt]);
+    photos = [rng.hex(64), rng.hex(64)];
+    const serviceMinutes = Math.round((t - plan[plan.length - 1][1]) / MIN);
+    plan.push(['CHECK_OUT', t, workerActor, { distanceM: distanceMeters(home, outAt), photoCount: photos.length, serviceMinutes, shorterThanMinimum: serviceMinutes < item.minDurationMinutes }, outAt]);
     const confirmer = (): Actor => {
       const eu = look!.elderUsers[ei];
       const fu = look!.familyUsers[ei];
@@ -1334,13 +1348,15 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     if (rng.chance(0.93)) {
       const who = confirmer();
       t += rng.int(2, 240) * MIN;
-      plan.push(['CONFIRM', t, who, { method: who.role === Role.STATION_STAFF ? 'STAFF' : 'CODE' }, null]);
+      const rated = rng.next();
+      const rating = rng.weighted([5, 4, 3, 2, 1], [68, 22, 6, 2.5, 1.5]);
+      comment = rng.chance(0.3) ? rng.pick(RATING_COMMENTS) : undefined;
+      // rated with the confirmation mostly, sometimes afterwards, sometimes never
+      plan.push(['CONFIRM', t, who, { onBehalf: who.role === Role.STATION_STAFF, ...(rated < 0.75 ? { rating } : {}) }, null]);
       confirmed = true;
-      if (rng.chance(0.8)) {
-        const rating = rng.weighted([5, 4, 3, 2, 1], [68, 22, 6, 2.5, 1.5]);
-        const comment = rng.chance(0.3) ? rng.pick(RATING_COMMENTS) : undefined;
-        t += rng.int(0, 3) * MIN;
-        plan.push(['RATE', t, who, { rating, ...(comment ? { comment } : {}) }, null]);
+      if (rated >= 0.75 && rated < 0.82) {
+        t += rng.int(1, 600) * MIN;
+        plan.push(['RATE', t, who, { rating }, null]);
       }
     }
     if (rng.chance(shortened ? 0.4 : 0.012)) {
@@ -1348,7 +1364,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       plan.push(['COMPLAIN', t, confirmed ? confirmer() : look!.stationStaff.get(e.communityCode)!, { reason: rng.pick(COMPLAINT_REASONS) }, null]);
       if (rng.chance(0.85)) {
         t += rng.int(24 * 60, 72 * 60) * MIN;
-        plan.push(['RESOLVE', t, dispatcher, { resolution: rng.pick(RESOLUTIONS) }, null]);
+        plan.push(['RESOLVE', t, dispatcher, { reason: rng.pick(RESOLUTIONS) }, null]);
       }
     }
     return finish();
@@ -1360,7 +1376,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
         switch (type) {
           case 'OFFER':
             o.providerId = payload.providerId as string;
-            o.offerExpiresAt = new Date(payload.expiresAt as string);
+            o.offerExpiresAt = new Date(at + item.acceptSlaMinutes * MIN);
             break;
           case 'REJECT':
           case 'EXPIRE':
@@ -1382,23 +1398,32 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
             o.checkOutLat = where!.lat;
             o.checkOutLng = where!.lng;
             o.checkOutDistanceM = payload.distanceM as number;
-            o.photoHashes = payload.photoHashes as string[];
+            o.photoHashes = photos;
+            // the one-time code went to the elder/family; only its hash is kept (OrdersService codeHash)
+            o.confirmCodeHash = sha256(`${o.id}:${String(rng.int(0, 999_999)).padStart(6, '0')}`);
+            o.confirmCodeExpiresAt = new Date(at + CONFIRM_CODE_TTL_MS);
             break;
           case 'CONFIRM':
             o.confirmedBy = actor.id;
             o.confirmedAt = new Date(at);
+            o.confirmCodeHash = null;
+            if (payload.rating) {
+              o.rating = payload.rating as number;
+              o.ratingComment = comment ?? null;
+            }
             break;
           case 'RATE':
             o.rating = payload.rating as number;
-            o.ratingComment = (payload.comment as string | undefined) ?? null;
+            o.ratingComment = comment ?? null;
             break;
           case 'CANCEL':
+            o.closeReason = payload.reason as string;
+            o.offerExpiresAt = null;
+            break;
           case 'REPORT_EXCEPTION':
           case 'COMPLAIN':
-            o.closeReason = payload.reason as string;
-            break;
           case 'RESOLVE':
-            o.closeReason = payload.resolution as string;
+            o.closeReason = payload.reason as string;
             break;
         }
       }
@@ -1419,8 +1444,8 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     a.quantity = '2.00';
     a.totalCents = clean.priceCents * 2;
     a.note = '演示工单：已接单，请用服务人员账号出发、签到、签退';
-    apply(a, out.events, 'CREATE', t0, elderUser, { channel: 'APP', itemCode: clean.code });
-    apply(a, out.events, 'OFFER', t0 + 2 * MIN, system, { providerId: provider.id, expiresAt: new Date(t0 + 2 * MIN + clean.acceptSlaMinutes * MIN).toISOString() });
+    apply(a, out.events, 'CREATE', t0, elderUser, { channel: 'APP', itemId: clean.id, priority: 0 });
+    apply(a, out.events, 'OFFER', t0 + 2 * MIN, system, { providerId: provider.id, override: false });
     apply(a, out.events, 'ACCEPT', t0 + 10 * MIN, look!.providerAdmins.get(provider.id)!, { providerId: provider.id, workerId: demoWorker.id });
     a.providerId = provider.id;
     a.workerId = demoWorker.id;
@@ -1428,7 +1453,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const meal = itemByCode.get('MEDICINE_PICKUP')!;
     const b = baseOrder(ei, meal, until - 2 * MIN, 'APP', elderUser);
     b.note = '演示工单：待派单';
-    apply(b, out.events, 'CREATE', until - 2 * MIN, elderUser, { channel: 'APP', itemCode: meal.code });
+    apply(b, out.events, 'CREATE', until - 2 * MIN, elderUser, { channel: 'APP', itemId: meal.id, priority: 0 });
     out.orders.push(b);
     return out;
   }

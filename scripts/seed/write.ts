@@ -154,7 +154,7 @@ export async function writeCity(ds: DataSource, cipher: PiiCipher, city: City, p
       c('quantity', 'numeric'), c('total_cents', 'int4'), c('min_duration_minutes', 'int4'), c('required_qualification', 'varchar'), c('note', 'varchar'), c('provider_id', 'uuid'),
       c('offer_expires_at', 'timestamptz'), c('worker_id', 'uuid'), c('check_in_at', 'timestamptz'), c('check_in_lat', 'float8'), c('check_in_lng', 'float8'),
       c('check_in_distance_m', 'int4'), c('check_out_at', 'timestamptz'), c('check_out_lat', 'float8'), c('check_out_lng', 'float8'), c('check_out_distance_m', 'int4'),
-      listCol('photo_hashes'), c('confirmed_by', 'uuid'), c('confirmed_at', 'timestamptz'), c('rating', 'int2'), c('rating_comment', 'varchar'), c('close_reason', 'varchar'),
+      listCol('photo_hashes'), c('confirm_code_hash', 'bytea'), c('confirm_code_expires_at', 'timestamptz'), c('confirmed_by', 'uuid'), c('confirmed_at', 'timestamptz'), c('rating', 'int2'), c('rating_comment', 'varchar'), c('close_reason', 'varchar'),
       c('created_at', 'timestamptz'), c('updated_at', 'timestamptz'),
     ];
     const eventCols = [
@@ -176,7 +176,7 @@ export async function writeCity(ds: DataSource, cipher: PiiCipher, city: City, p
           o.id, o.orderNo, o.channel, o.elderId, o.itemId, o.serviceType, o.communityCode, o.regionPath, o.requestedBy, ts(o.scheduledStart), ts(o.scheduledEnd), o.priority, o.state,
           o.version, enc, o.homeLat, o.homeLng, o.itemNameZh, o.unit, o.unitPriceCents, o.quantity, o.totalCents, o.minDurationMinutes, o.requiredQualification, o.note, o.providerId,
           ts(o.offerExpiresAt), o.workerId, ts(o.checkInAt), o.checkInLat, o.checkInLng, o.checkInDistanceM, ts(o.checkOutAt), o.checkOutLat, o.checkOutLng, o.checkOutDistanceM,
-          list(o.photoHashes), o.confirmedBy, ts(o.confirmedAt), o.rating, o.ratingComment, o.closeReason, ts(o.createdAt), ts(o.updatedAt),
+          list(o.photoHashes), o.confirmCodeHash, ts(o.confirmCodeExpiresAt), o.confirmedBy, ts(o.confirmedAt), o.rating, o.ratingComment, o.closeReason, ts(o.createdAt), ts(o.updatedAt),
         ];
       });
       await insert(q, 'service_order', orderCols, rows);

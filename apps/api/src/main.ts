@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '#lib/database';
+import { PiiCipher } from '#lib/kernel';
 import { loadConfig } from './config/config.js';
 import { connectDatabase } from './database.js';
 import { ENTITIES } from './entities.js';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   await ds.initialize();
   const applied = await ds.runMigrations({ transaction: 'each' });
   if (applied.length) console.log(`applied ${applied.length} migration(s)`);
-  const demo = config.demoSeed ? await seedDemoIfEmpty(ds) : undefined;
+  const demo = config.demoSeed ? await seedDemoIfEmpty(ds, new PiiCipher(config.piiEncryptionKey, config.piiHashKey), config.port) : undefined;
   await ds.destroy();
 
   const app = await createApp({ config, databaseUrl: db.url });
@@ -30,9 +31,9 @@ async function main(): Promise<void> {
 }
 
 /** Loads the demo data set into an empty database (first start) and returns what to print. */
-async function seedDemoIfEmpty(ds: DataSource): Promise<string | undefined> {
+async function seedDemoIfEmpty(ds: DataSource, cipher: PiiCipher, port: number): Promise<string | undefined> {
   const { seedDemo } = await import('../../../scripts/seed/demo.js');
-  return seedDemo(ds);
+  return seedDemo(ds, cipher, `http://localhost:${port}`);
 }
 
 main().catch((err: unknown) => {
