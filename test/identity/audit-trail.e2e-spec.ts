@@ -43,7 +43,13 @@ describe('audit trail (hash chain on PostgreSQL)', () => {
     const before = Number((await t.ds.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        audit.record({ actor: admin(), action: AuditAction.USER_DISABLED, objectType: 'user', objectId: `u-${i}`, details: { i } }),
+        audit.record({
+          actor: admin(),
+          action: AuditAction.USER_DISABLED,
+          objectType: 'user',
+          objectId: `u-${i}`,
+          details: { i },
+        }),
       ),
     );
     const rows: { seq: string }[] = await t.ds.query(`SELECT seq::text AS seq FROM audit_log a ORDER BY a.seq`);
@@ -58,13 +64,19 @@ describe('audit trail (hash chain on PostgreSQL)', () => {
     const before = await count();
     await expect(
       t.ds.transaction(async (m) => {
-        await audit.record({ actor: admin(), action: AuditAction.SUBSIDY_POLICY_CHANGED, objectType: 'policy', objectId: 'p1' }, m);
+        await audit.record(
+          { actor: admin(), action: AuditAction.SUBSIDY_POLICY_CHANGED, objectType: 'policy', objectId: 'p1' },
+          m,
+        );
         throw new Error('use case failed');
       }),
     ).rejects.toThrow('use case failed');
     expect(await count()).toBe(before);
     await t.ds.transaction((m) =>
-      audit.record({ actor: admin(), action: AuditAction.SUBSIDY_POLICY_CHANGED, objectType: 'policy', objectId: 'p1' }, m),
+      audit.record(
+        { actor: admin(), action: AuditAction.SUBSIDY_POLICY_CHANGED, objectType: 'policy', objectId: 'p1' },
+        m,
+      ),
     );
     expect(await count()).toBe(before + 1);
     expect((await verifyChain(t.ds)).ok).toBe(true);
@@ -72,7 +84,9 @@ describe('audit trail (hash chain on PostgreSQL)', () => {
 
   it('refuses personal data in details and writes nothing', async () => {
     const before = (await t.ds.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
-    await expect(audit.record({ action: AuditAction.PII_VIEWED, details: { phone: t.city.elderPhone.a } })).rejects.toThrow(/personal data/);
+    await expect(
+      audit.record({ action: AuditAction.PII_VIEWED, details: { phone: t.city.elderPhone.a } }),
+    ).rejects.toThrow(/personal data/);
     expect((await t.ds.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n).toBe(before);
   });
 
@@ -112,7 +126,9 @@ describe('audit trail (hash chain on PostgreSQL)', () => {
               object_id AS "objectId", details, prev_hash AS "prevHash" FROM audit_log WHERE seq = 9`,
     );
     const forged = { ...row, objectId: 'forged' };
-    await behindTheTriggersBack(t.databaseUrl, `UPDATE audit_log SET object_id = 'forged', hash = $1 WHERE seq = 9`, [auditRowHash(forged)]);
+    await behindTheTriggersBack(t.databaseUrl, `UPDATE audit_log SET object_id = 'forged', hash = $1 WHERE seq = 9`, [
+      auditRowHash(forged),
+    ]);
     const result = await verifyChain(t.ds);
     expect(result.firstBroken).toMatchObject({ seq: '10', reason: 'PREV_HASH_MISMATCH' });
   });

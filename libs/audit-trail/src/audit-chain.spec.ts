@@ -32,7 +32,9 @@ function chain(n: number): AuditRow[] {
 
 describe('audit hash chain', () => {
   it('canonical JSON does not depend on key order and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
   });
 
@@ -81,7 +83,10 @@ describe('audit hash chain', () => {
 
   it('names a deleted row (seq gap), also the first row', () => {
     const rows = chain(5);
-    expect(verifyAuditRows([...rows.slice(0, 3), ...rows.slice(4)]).firstBroken).toMatchObject({ seq: '4', reason: 'SEQ_GAP' });
+    expect(verifyAuditRows([...rows.slice(0, 3), ...rows.slice(4)]).firstBroken).toMatchObject({
+      seq: '4',
+      reason: 'SEQ_GAP',
+    });
     expect(verifyAuditRows(rows.slice(1)).firstBroken).toMatchObject({ seq: '1', reason: 'SEQ_GAP' });
   });
 
@@ -97,6 +102,8 @@ describe('audit hash chain', () => {
     expect(() => assertNoPersonalData({ note: 'call 13912345678' })).toThrow(/phone or ID number/);
     expect(() => assertNoPersonalData({ list: ['150302194503051226'] })).toThrow(/details\.list\[0\]/);
     expect(() => assertNoPersonalData({ nested: { idNumber: '1' } })).toThrow(/idNumber/);
-    expect(() => assertNoPersonalData({ userId: '6f1c3a52-8f57-4a39-9b0a-000000000001', attempts: 3, role: 'WORKER' })).not.toThrow();
+    expect(() =>
+      assertNoPersonalData({ userId: '6f1c3a52-8f57-4a39-9b0a-000000000001', attempts: 3, role: 'WORKER' }),
+    ).not.toThrow();
   });
 });

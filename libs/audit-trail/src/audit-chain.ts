@@ -99,7 +99,11 @@ export class ChainVerifier {
       return;
     }
     if (auditRowHash(row) !== row.hash) {
-      this.broken = { seq: String(seq), reason: 'HASH_MISMATCH', message: `row ${seq} was changed after it was written` };
+      this.broken = {
+        seq: String(seq),
+        reason: 'HASH_MISMATCH',
+        message: `row ${seq} was changed after it was written`,
+      };
       return;
     }
     this.expectedSeq = seq + 1n;
@@ -118,7 +122,8 @@ export function verifyAuditRows(rows: Iterable<AuditRow>): ChainVerification {
   return v.result();
 }
 
-const PII_KEYS = /^(phone|mobile|tel|telephone|idNumber|idCard|id_number|address|homeAddress|password|passwordHash|healthNotes|otp|oneTimeCode)$/i;
+const PII_KEYS =
+  /^(phone|mobile|tel|telephone|idNumber|idCard|id_number|address|homeAddress|password|passwordHash|healthNotes|otp|oneTimeCode)$/i;
 const PII_VALUES = [/(?<!\d)1[3-9]\d{9}(?!\d)/, /(?<!\d)\d{17}[\dXx](?!\d)/];
 
 /**

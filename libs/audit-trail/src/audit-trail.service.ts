@@ -58,7 +58,18 @@ export class AuditTrailService {
     await m.query(
       `INSERT INTO audit_log (seq, at, actor_user_id, actor_role, action, object_type, object_id, details, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
-      [row.seq, row.at, row.actorUserId, row.actorRole, row.action, row.objectType, row.objectId, JSON.stringify(details), row.prevHash, hash],
+      [
+        row.seq,
+        row.at,
+        row.actorUserId,
+        row.actorRole,
+        row.action,
+        row.objectType,
+        row.objectId,
+        JSON.stringify(details),
+        row.prevHash,
+        hash,
+      ],
     );
   }
 }

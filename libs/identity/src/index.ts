@@ -11,7 +11,13 @@ export * from './identity.errors.js';
 export * from './identity.module.js';
 export { TokenService, type AccessTokenClaims, type IdentityOptions } from './access/token.service.js';
 export { ActorResolver } from './access/actor.resolver.js';
-export const IDENTITY_ENTITIES = [UserEntity, UserElderLinkEntity, RefreshTokenEntity, LoginCodeEntity, SosDeviceEntity];
+export const IDENTITY_ENTITIES = [
+  UserEntity,
+  UserElderLinkEntity,
+  RefreshTokenEntity,
+  LoginCodeEntity,
+  SosDeviceEntity,
+];
 export * from './access/rate-limit.guard.js';
 export { AccessGuard } from './access/access.guard.js';
 export { DeviceAuthenticator } from './access/device.authenticator.js';

@@ -23,7 +23,12 @@ export class DevNotificationAdapter extends NotificationPort {
     const rows: { id: string }[] = await this.ds.query(
       `INSERT INTO outbound_message (channel, recipient_enc, recipient_hash, template, params_enc)
        VALUES ('SMS', $1, $2, $3, $4) RETURNING id`,
-      [this.cipher.encrypt(phone), this.cipher.blindIndex(phone), template, this.cipher.encrypt(JSON.stringify(params))],
+      [
+        this.cipher.encrypt(phone),
+        this.cipher.blindIndex(phone),
+        template,
+        this.cipher.encrypt(JSON.stringify(params)),
+      ],
     );
     this.logger.log(`message ${rows[0].id} recorded (template ${template}, not sent: development adapter)`);
   }

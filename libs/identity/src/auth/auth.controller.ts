@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@ne
 import { ALL_ROLES, CurrentActor, Public, Role, Roles, type Actor } from '#lib/kernel';
 import { RateLimit } from '../access/rate-limit.guard.js';
 import { AuthService } from './auth.service.js';
-import { ChangePasswordDto, CodeRequestDto, CodeSentDto, CodeVerifyDto, LoginDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto.js';
+import {
+  ChangePasswordDto,
+  CodeRequestDto,
+  CodeSentDto,
+  CodeVerifyDto,
+  LoginDto,
+  ProfileDto,
+  RefreshDto,
+  TokenPairDto,
+} from './auth.dto.js';
 
 const PEOPLE: Role[] = ALL_ROLES.filter((r) => r !== Role.SOS_DEVICE);
 
@@ -16,7 +25,10 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
-  @ApiOkResponse({ type: TokenPairDto, description: '401 BAD_CREDENTIALS (unknown phone or wrong password), 423 ACCOUNT_LOCKED, 429' })
+  @ApiOkResponse({
+    type: TokenPairDto,
+    description: '401 BAD_CREDENTIALS (unknown phone or wrong password), 423 ACCOUNT_LOCKED, 429',
+  })
   login(@Body() body: LoginDto) {
     return this.auth.login(body.phone, body.password);
   }
@@ -25,7 +37,10 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
-  @ApiOkResponse({ type: TokenPairDto, description: 'rotates the refresh token; 401 REFRESH_TOKEN_REUSED ends the session' })
+  @ApiOkResponse({
+    type: TokenPairDto,
+    description: 'rotates the refresh token; 401 REFRESH_TOKEN_REUSED ends the session',
+  })
   refresh(@Body() body: RefreshDto) {
     return this.auth.refresh(body.refreshToken);
   }

@@ -59,7 +59,8 @@ export class AuthService {
   ) {}
 
   async login(phone: string, password: string): Promise<TokenPair> {
-    const badCredentials = () => new IdentityError(IdentityErrorCode.BAD_CREDENTIALS, 'phone number or password is wrong');
+    const badCredentials = () =>
+      new IdentityError(IdentityErrorCode.BAD_CREDENTIALS, 'phone number or password is wrong');
     const rows: CredentialRow[] = await this.ds.query(
       `SELECT id, role, display_name, status, password_hash, token_version, locked_until,
               coalesce(locked_until > now(), false) AS locked
@@ -69,12 +70,21 @@ export class AuthService {
     const user = rows[0];
     if (!user || !user.password_hash) {
       await verifyAgainstDummy(password);
-      await this.audit.record({ action: AuditAction.SIGN_IN_FAILED, details: { method: 'PASSWORD', reason: 'UNKNOWN_ACCOUNT' } });
+      await this.audit.record({
+        action: AuditAction.SIGN_IN_FAILED,
+        details: { method: 'PASSWORD', reason: 'UNKNOWN_ACCOUNT' },
+      });
       throw badCredentials();
     }
     const actor = { userId: user.id, role: user.role };
     if (user.locked) {
-      await this.audit.record({ actor, action: AuditAction.SIGN_IN_FAILED, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD', reason: 'LOCKED' } });
+      await this.audit.record({
+        actor,
+        action: AuditAction.SIGN_IN_FAILED,
+        objectType: 'user',
+        objectId: user.id,
+        details: { method: 'PASSWORD', reason: 'LOCKED' },
+      });
       throw this.lockedError(user.locked_until!);
     }
     if (!(await verifyPassword(user.password_hash, password))) {
@@ -82,7 +92,13 @@ export class AuthService {
       throw badCredentials();
     }
     if (user.status !== 'ACTIVE') {
-      await this.audit.record({ actor, action: AuditAction.SIGN_IN_FAILED, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD', reason: 'DISABLED' } });
+      await this.audit.record({
+        actor,
+        action: AuditAction.SIGN_IN_FAILED,
+        objectType: 'user',
+        objectId: user.id,
+        details: { method: 'PASSWORD', reason: 'DISABLED' },
+      });
       throw new IdentityError(IdentityErrorCode.ACCOUNT_DISABLED, 'account disabled: ask your administrator');
     }
     return this.ds.transaction(async (m) => {
@@ -98,7 +114,10 @@ export class AuthService {
         { id: user.id, role: user.role, displayName: user.display_name, tokenVersion: user.token_version },
         m,
       );
-      await this.audit.record({ actor, action: AuditAction.SIGN_IN, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD' } }, m);
+      await this.audit.record(
+        { actor, action: AuditAction.SIGN_IN, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD' } },
+        m,
+      );
       return pair;
     });
   }
@@ -118,16 +137,34 @@ export class AuthService {
     );
     const actor = { userId: user.id, role: user.role };
     const attempts = rows[0]?.failed_logins ?? 0;
-    await this.audit.record({ actor, action: AuditAction.SIGN_IN_FAILED, objectType: 'user', objectId: user.id, details: { method: 'PASSWORD', reason: 'WRONG_PASSWORD', attempts } });
+    await this.audit.record({
+      actor,
+      action: AuditAction.SIGN_IN_FAILED,
+      objectType: 'user',
+      objectId: user.id,
+      details: { method: 'PASSWORD', reason: 'WRONG_PASSWORD', attempts },
+    });
     if (rows[0]?.locked) {
-      this.logger.warn(`account ${user.id} locked for ${this.options.lockoutMinutes} min after ${attempts} wrong passwords`);
-      await this.audit.record({ actor, action: AuditAction.ACCOUNT_LOCKED, objectType: 'user', objectId: user.id, details: { attempts, minutes: this.options.lockoutMinutes } });
+      this.logger.warn(
+        `account ${user.id} locked for ${this.options.lockoutMinutes} min after ${attempts} wrong passwords`,
+      );
+      await this.audit.record({
+        actor,
+        action: AuditAction.ACCOUNT_LOCKED,
+        objectType: 'user',
+        objectId: user.id,
+        details: { attempts, minutes: this.options.lockoutMinutes },
+      });
     }
   }
 
   private lockedError(until: Date): IdentityError {
     const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-    return new IdentityError(IdentityErrorCode.ACCOUNT_LOCKED, `too many wrong passwords: account locked, try again in ${Math.ceil(retryAfterSeconds / 60)} min`, { retryAfterSeconds });
+    return new IdentityError(
+      IdentityErrorCode.ACCOUNT_LOCKED,
+      `too many wrong passwords: account locked, try again in ${Math.ceil(retryAfterSeconds / 60)} min`,
+      { retryAfterSeconds },
+    );
   }
 
   /**
@@ -158,14 +195,20 @@ export class AuthService {
       );
       return true;
     });
-    if (sent) await this.notifications.send(phone, MessageTemplate.LOGIN_CODE, { code, minutes: String(LOGIN_CODE.ttlSeconds / 60) });
-    else this.logger.warn(`sign-in code not sent for user ${rows[0].id}: ${LOGIN_CODE.maxPerHour} codes in the last hour`);
+    if (sent)
+      await this.notifications.send(phone, MessageTemplate.LOGIN_CODE, {
+        code,
+        minutes: String(LOGIN_CODE.ttlSeconds / 60),
+      });
+    else
+      this.logger.warn(`sign-in code not sent for user ${rows[0].id}: ${LOGIN_CODE.maxPerHour} codes in the last hour`);
     return answer;
   }
 
   /** Signs in with a one-time code: at most maxAttempts guesses per code, then a new code is needed. */
   async verifyCode(phone: string, code: string): Promise<TokenPair> {
-    const invalid = (message = 'code wrong or expired: request a new one if needed') => new IdentityError(IdentityErrorCode.CODE_INVALID, message);
+    const invalid = (message = 'code wrong or expired: request a new one if needed') =>
+      new IdentityError(IdentityErrorCode.CODE_INVALID, message);
     const phoneHash = this.cipher.blindIndex(phone);
     const outcome = await this.ds.transaction(async (m) => {
       const codes: { id: string; code_hash: Buffer; attempts: number }[] = await m.query(
@@ -189,15 +232,30 @@ export class AuthService {
       );
       const user = users[0];
       if (!user) return { kind: 'invalid' as const };
-      const pair = await this.sessions.start({ id: user.id, role: user.role, displayName: user.display_name, tokenVersion: user.token_version }, m);
-      await this.audit.record({ actor: { userId: user.id, role: user.role }, action: AuditAction.SIGN_IN, objectType: 'user', objectId: user.id, details: { method: 'ONE_TIME_CODE' } }, m);
+      const pair = await this.sessions.start(
+        { id: user.id, role: user.role, displayName: user.display_name, tokenVersion: user.token_version },
+        m,
+      );
+      await this.audit.record(
+        {
+          actor: { userId: user.id, role: user.role },
+          action: AuditAction.SIGN_IN,
+          objectType: 'user',
+          objectId: user.id,
+          details: { method: 'ONE_TIME_CODE' },
+        },
+        m,
+      );
       return { kind: 'ok' as const, pair };
     });
     switch (outcome.kind) {
       case 'ok':
         return outcome.pair;
       case 'wrong':
-        await this.audit.record({ action: AuditAction.SIGN_IN_FAILED, details: { method: 'ONE_TIME_CODE', reason: 'WRONG_CODE' } });
+        await this.audit.record({
+          action: AuditAction.SIGN_IN_FAILED,
+          details: { method: 'ONE_TIME_CODE', reason: 'WRONG_CODE' },
+        });
         throw outcome.attemptsLeft > 0 ? invalid() : invalid('code wrong: too many attempts, request a new code');
       case 'exhausted':
         throw invalid('too many attempts for this code: request a new code');
@@ -213,21 +271,33 @@ export class AuthService {
   async logout(refreshToken: string): Promise<void> {
     const ended = await this.sessions.endSession(refreshToken);
     if (ended)
-      await this.audit.record({ actor: { userId: ended.userId, role: ended.role }, action: AuditAction.SIGN_OUT, objectType: 'session', objectId: ended.familyId });
+      await this.audit.record({
+        actor: { userId: ended.userId, role: ended.role },
+        action: AuditAction.SIGN_OUT,
+        objectType: 'session',
+        objectId: ended.familyId,
+      });
   }
 
   /** Changes the actor's password; every session (all devices) ends, and a new one starts here. */
   async changePassword(actor: Actor, currentPassword: string | undefined, newPassword: string): Promise<TokenPair> {
     const problem = passwordProblem(newPassword);
     if (problem) throw new IdentityError(IdentityErrorCode.WEAK_PASSWORD, problem, { field: 'newPassword' });
-    const [user] = (await this.ds.query(`SELECT id, role, display_name, password_hash FROM app_user WHERE id = $1`, [actor.userId])) as {
+    const [user] = (await this.ds.query(`SELECT id, role, display_name, password_hash FROM app_user WHERE id = $1`, [
+      actor.userId,
+    ])) as {
       id: string;
       role: Role;
       display_name: string;
       password_hash: string | null;
     }[];
-    if (user.password_hash && !(currentPassword !== undefined && (await verifyPassword(user.password_hash, currentPassword))))
-      throw new IdentityError(IdentityErrorCode.CURRENT_PASSWORD_WRONG, 'the current password is wrong', { field: 'currentPassword' });
+    if (
+      user.password_hash &&
+      !(currentPassword !== undefined && (await verifyPassword(user.password_hash, currentPassword)))
+    )
+      throw new IdentityError(IdentityErrorCode.CURRENT_PASSWORD_WRONG, 'the current password is wrong', {
+        field: 'currentPassword',
+      });
     const newHash = await hashPassword(newPassword);
     const pair = await this.ds.transaction(async (m) => {
       const [row] = await returning<{ token_version: number }>(
@@ -237,8 +307,14 @@ export class AuthService {
         [user.id, newHash],
       );
       await this.sessions.endAllSessions(user.id, m);
-      await this.audit.record({ actor, action: AuditAction.PASSWORD_CHANGED, objectType: 'user', objectId: user.id }, m);
-      return this.sessions.start({ id: user.id, role: user.role, displayName: user.display_name, tokenVersion: rowVersion(row) }, m);
+      await this.audit.record(
+        { actor, action: AuditAction.PASSWORD_CHANGED, objectType: 'user', objectId: user.id },
+        m,
+      );
+      return this.sessions.start(
+        { id: user.id, role: user.role, displayName: user.display_name, tokenVersion: rowVersion(row) },
+        m,
+      );
     });
     this.actors.forget(user.id);
     return pair;
@@ -280,7 +356,9 @@ export class AuthService {
 
   /** Keyed hash of (phone, code): a stolen login_code table does not give the codes away. */
   private codeHash(phone: string, code: string): Buffer {
-    return createHmac('sha256', this.cipher.blindIndex(`LOGIN_CODE:${normalisePii(phone)}`)).update(code).digest();
+    return createHmac('sha256', this.cipher.blindIndex(`LOGIN_CODE:${normalisePii(phone)}`))
+      .update(code)
+      .digest();
   }
 }
 

@@ -104,7 +104,10 @@ export class SessionService {
       case 'disabled':
         throw new IdentityError(IdentityErrorCode.ACCOUNT_DISABLED, 'account disabled');
       default:
-        throw new IdentityError(IdentityErrorCode.REFRESH_TOKEN_INVALID, 'refresh token unknown, expired or revoked: sign in again');
+        throw new IdentityError(
+          IdentityErrorCode.REFRESH_TOKEN_INVALID,
+          'refresh token unknown, expired or revoked: sign in again',
+        );
     }
   }
 
@@ -138,7 +141,12 @@ export class SessionService {
       [randomUUID(), user.id, familyId, sha256(refreshToken), this.options.refreshTokenTtlSeconds],
     );
     return {
-      accessToken: this.tokens.issueAccessToken({ sub: user.id, role: user.role, tv: user.tokenVersion, sid: familyId }),
+      accessToken: this.tokens.issueAccessToken({
+        sub: user.id,
+        role: user.role,
+        tv: user.tokenVersion,
+        sid: familyId,
+      }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.options.accessTokenTtlSeconds,

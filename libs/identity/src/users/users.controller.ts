@@ -12,7 +12,10 @@ export class UsersController {
 
   @Post()
   @Roles(Role.PLATFORM_ADMIN)
-  @ApiCreatedResponse({ type: UserDto, description: '400 SCOPE_INVALID names the field whose scope does not fit the role; 409 PHONE_TAKEN' })
+  @ApiCreatedResponse({
+    type: UserDto,
+    description: '400 SCOPE_INVALID names the field whose scope does not fit the role; 409 PHONE_TAKEN',
+  })
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto) {
     return this.users.create(actor, body);
   }

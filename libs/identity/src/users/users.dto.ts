@@ -43,7 +43,9 @@ export class CreateUserDto {
   @Matches(/^1[3-9]\d{9}$/, { message: 'phone must be an 11-digit mainland mobile number' })
   phone: string;
 
-  @ApiPropertyOptional({ description: 'required for staff, provider and worker accounts; elders and family may use one-time codes' })
+  @ApiPropertyOptional({
+    description: 'required for staff, provider and worker accounts; elders and family may use one-time codes',
+  })
   @IsOptional()
   @IsString()
   @Length(10, 128)

@@ -92,11 +92,18 @@ export class UsersService {
 
     let regionPath: string | null = null;
     if (input.regionCode) {
-      const [region] = (await this.ds.query(`SELECT level, path FROM region WHERE code = $1`, [input.regionCode])) as { level: RegionLevel; path: string }[];
-      if (!region || !region.path.startsWith(scopePath)) throw scopeInvalid('regionCode', `region ${input.regionCode} not found`);
+      const [region] = (await this.ds.query(`SELECT level, path FROM region WHERE code = $1`, [input.regionCode])) as {
+        level: RegionLevel;
+        path: string;
+      }[];
+      if (!region || !region.path.startsWith(scopePath))
+        throw scopeInvalid('regionCode', `region ${input.regionCode} not found`);
       const levels = ROLE_REGION_LEVELS[role] ?? [];
       if (!levels.includes(region.level))
-        throw scopeInvalid('regionCode', `role ${role} needs a region of level ${levels.join(' or ')}, ${input.regionCode} is ${region.level}`);
+        throw scopeInvalid(
+          'regionCode',
+          `role ${role} needs a region of level ${levels.join(' or ')}, ${input.regionCode} is ${region.level}`,
+        );
       regionPath = region.path;
     }
     if (input.providerId) {
@@ -107,13 +114,19 @@ export class UsersService {
       if (!p) throw scopeInvalid('providerId', 'provider not found');
     }
     if (input.workerId) {
-      const [w] = (await this.ds.query(`SELECT id FROM worker WHERE id = $1 AND provider_id = $2`, [input.workerId, input.providerId])) as { id: string }[];
+      const [w] = (await this.ds.query(`SELECT id FROM worker WHERE id = $1 AND provider_id = $2`, [
+        input.workerId,
+        input.providerId,
+      ])) as { id: string }[];
       if (!w) throw scopeInvalid('workerId', 'worker not found at this provider');
     }
     const elderIds = input.elderId ? [input.elderId] : (input.elders ?? []).map((l) => l.elderId);
     if (new Set(elderIds).size !== elderIds.length) throw scopeInvalid('elders', 'an elder is linked twice');
     if (elderIds.length) {
-      const found = (await this.ds.query(`SELECT id FROM elder WHERE id = ANY($1) AND region_path LIKE $2 || '%'`, [elderIds, scopePath])) as { id: string }[];
+      const found = (await this.ds.query(`SELECT id FROM elder WHERE id = ANY($1) AND region_path LIKE $2 || '%'`, [
+        elderIds,
+        scopePath,
+      ])) as { id: string }[];
       const known = new Set(found.map((f) => f.id));
       const missing = elderIds.findIndex((id) => !known.has(id));
       if (missing >= 0) throw scopeInvalid(input.elderId ? 'elderId' : `elders.${missing}.elderId`, 'elder not found');
@@ -126,23 +139,56 @@ export class UsersService {
         await m.query(
           `INSERT INTO app_user (id, display_name, phone_enc, phone_hash, password_hash, role, region_code, region_path, provider_id, worker_id, elder_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [id, input.displayName, this.cipher.encrypt(input.phone), this.cipher.blindIndex(input.phone), passwordHash, role,
-            input.regionCode ?? null, regionPath, input.providerId ?? null, input.workerId ?? null, input.elderId ?? null],
+          [
+            id,
+            input.displayName,
+            this.cipher.encrypt(input.phone),
+            this.cipher.blindIndex(input.phone),
+            passwordHash,
+            role,
+            input.regionCode ?? null,
+            regionPath,
+            input.providerId ?? null,
+            input.workerId ?? null,
+            input.elderId ?? null,
+          ],
         );
         for (const link of input.elders ?? [])
-          await m.query(`INSERT INTO user_elder_link (id, user_id, elder_id, relation) VALUES ($1, $2, $3, $4)`, [randomUUID(), id, link.elderId, link.relation]);
-        await this.audit.record({ actor, action: AuditAction.USER_CREATED, objectType: 'user', objectId: id, details: { role, regionCode: input.regionCode ?? null, providerId: input.providerId ?? null } }, m);
+          await m.query(`INSERT INTO user_elder_link (id, user_id, elder_id, relation) VALUES ($1, $2, $3, $4)`, [
+            randomUUID(),
+            id,
+            link.elderId,
+            link.relation,
+          ]);
+        await this.audit.record(
+          {
+            actor,
+            action: AuditAction.USER_CREATED,
+            objectType: 'user',
+            objectId: id,
+            details: { role, regionCode: input.regionCode ?? null, providerId: input.providerId ?? null },
+          },
+          m,
+        );
       });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505' || (err as { driverError?: { code?: string } }).driverError?.code === '23505')
-        throw new IdentityError(IdentityErrorCode.PHONE_TAKEN, 'an account with this phone number exists already', { field: 'phone' });
+      if (
+        (err as { code?: string }).code === '23505' ||
+        (err as { driverError?: { code?: string } }).driverError?.code === '23505'
+      )
+        throw new IdentityError(IdentityErrorCode.PHONE_TAKEN, 'an account with this phone number exists already', {
+          field: 'phone',
+        });
       throw err;
     }
     return this.get(actor, id);
   }
 
   async get(actor: Actor, id: string): Promise<UserDto> {
-    const rows: UserRow[] = await this.ds.query(`SELECT ${USER_COLUMNS} FROM app_user u WHERE u.id = $2 AND ${USER_IN_SCOPE}`, [this.adminPath(actor), id]);
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT ${USER_COLUMNS} FROM app_user u WHERE u.id = $2 AND ${USER_IN_SCOPE}`,
+      [this.adminPath(actor), id],
+    );
     if (!rows[0]) throw new NotFoundError('user', id);
     return this.view(rows[0]);
   }
@@ -157,7 +203,10 @@ export class UsersService {
       where.push(`u.region_path LIKE (SELECT path FROM region WHERE code = $${params.push(q.regionCode)}) || '%'`);
     const limit = clampLimit(q.limit);
     const offset = q.offset ?? 0;
-    const [{ total }] = (await this.ds.query(`SELECT count(*)::int AS total FROM app_user u WHERE ${where.join(' AND ')}`, params)) as { total: number }[];
+    const [{ total }] = (await this.ds.query(
+      `SELECT count(*)::int AS total FROM app_user u WHERE ${where.join(' AND ')}`,
+      params,
+    )) as { total: number }[];
     const rows: UserRow[] = await this.ds.query(
       `SELECT ${USER_COLUMNS} FROM app_user u WHERE ${where.join(' AND ')} ORDER BY u.created_at, u.id LIMIT ${limit} OFFSET ${offset}`,
       params,
@@ -168,7 +217,8 @@ export class UsersService {
   /** Disables an account: its tokens stop working at once (token version + every session revoked). */
   async disable(actor: Actor, id: string): Promise<UserDto> {
     await this.get(actor, id); // 404 when unknown or out of scope
-    if (id === actor.userId) throw new IdentityError(IdentityErrorCode.CANNOT_DISABLE_SELF, 'you cannot disable your own account');
+    if (id === actor.userId)
+      throw new IdentityError(IdentityErrorCode.CANNOT_DISABLE_SELF, 'you cannot disable your own account');
     await this.ds.transaction(async (m) => {
       const changed = await returning<{ id: string }>(
         m,
@@ -176,7 +226,8 @@ export class UsersService {
         [id],
       );
       await this.sessions.endAllSessions(id, m);
-      if (changed.length) await this.audit.record({ actor, action: AuditAction.USER_DISABLED, objectType: 'user', objectId: id }, m);
+      if (changed.length)
+        await this.audit.record({ actor, action: AuditAction.USER_DISABLED, objectType: 'user', objectId: id }, m);
     });
     this.actors.forget(id);
     return this.get(actor, id);
