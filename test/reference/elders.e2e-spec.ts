@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { residentIdCheckChar } from '#lib/elders';
+import { EldersService, residentIdCheckChar } from '#lib/elders';
+import { testCipher } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const validId = (first17: string) => first17 + residentIdCheckChar(first17);
@@ -532,6 +533,63 @@ describe('elders: registration, scope, masking, PII view', () => {
       for (const who of ['familyA', 'elderA', 'providerAdminA', 'workerA'])
         await t.http().get(`/elders/${t.city.elder.a}/pii`).set('Authorization', `Bearer ${tok[who]}`).expect(403);
       expect((await auditRows('PII_VIEWED', t.city.elder.a)).length).toBe(before);
+    });
+  });
+
+  describe('public API for orders', () => {
+    it('getElderForOrder returns the scope and home data with the address still encrypted; unknown ids are ELDER_NOT_FOUND', async () => {
+      const elders = t.app.get(EldersService);
+      const e = await elders.getElderForOrder(t.city.elder.a);
+      expect(e).toMatchObject({
+        id: t.city.elder.a,
+        status: 'ACTIVE',
+        communityCode: t.city.community.a1,
+        regionPath: t.city.path.a1,
+      });
+      expect(Buffer.isBuffer(e.addressEnc)).toBe(true);
+      expect(testCipher().decrypt(e.addressEnc)).toContain('3号楼2单元501');
+      expect(testCipher().decrypt(e.phoneEnc!)).toBe(t.city.elderPhone.a);
+      await expect(elders.getElderForOrder('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+        code: 'ELDER_NOT_FOUND',
+        kind: 'NOT_FOUND',
+      });
+      await expect(elders.getElderForOrder('x')).rejects.toMatchObject({ code: 'ELDER_NOT_FOUND' });
+    });
+
+    it('getConfirmationPhones gives the elder phone first, then emergency contacts by priority, without duplicates', async () => {
+      const elders = t.app.get(EldersService);
+      const created = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send(
+          newElder({
+            idNumber: validId('15030219391111002'),
+            phone: '13711112222',
+            emergencyContacts: [
+              { name: '李二', relation: '子女', phone: '13622223333', priority: 2 },
+              { name: '李大', relation: '子女', phone: '13633334444', priority: 1 },
+              { name: '李三', relation: '配偶', phone: '13711112222', priority: 3 },
+            ],
+          }),
+        )
+        .expect(201);
+      expect(await elders.getConfirmationPhones(created.body.id)).toEqual([
+        '13711112222',
+        '13633334444',
+        '13622223333',
+      ]);
+      const noPhone = await t
+        .http()
+        .post('/elders')
+        .set('Authorization', `Bearer ${tok.stationA}`)
+        .send(newElder({ idNumber: validId('15030219391111004'), phone: undefined, emergencyContacts: [] }))
+        .expect(201);
+      expect(noPhone.body.phone).toBeNull();
+      expect(await elders.getConfirmationPhones(noPhone.body.id)).toEqual([]);
+      await expect(elders.getConfirmationPhones('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+        kind: 'NOT_FOUND',
+      });
     });
   });
 
