@@ -27,44 +27,98 @@ function parseArgs(argv: string[]): { options: SeedOptions; reset: boolean } {
   const num = (flag: string, raw: string | undefined, min: number, max: number, integer = true): number => {
     const v = Number(raw);
     if (raw === undefined || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
-      throw new Error(`${flag} must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max}, got "${raw ?? ''}"`);
+      throw new Error(
+        `${flag} must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max}, got "${raw ?? ''}"`,
+      );
     return v;
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     switch (flag) {
-      case '--seed': options.seed = num(flag, value, 0, 2 ** 32 - 1); i++; break;
-      case '--elders': options.elders = num(flag, value, 100, 5_000_000); i++; break;
-      case '--providers': options.providers = num(flag, value, 6, 10_000); i++; break;
-      case '--workers': options.workers = num(flag, value, 20, 1_000_000); i++; break;
-      case '--months': options.months = num(flag, value, 0, 36); i++; break;
-      case '--rate': options.orderRate = num(flag, value, 0, 50, false); i++; break;
+      case '--seed':
+        options.seed = num(flag, value, 0, 2 ** 32 - 1);
+        i++;
+        break;
+      case '--elders':
+        options.elders = num(flag, value, 100, 5_000_000);
+        i++;
+        break;
+      case '--providers':
+        options.providers = num(flag, value, 6, 10_000);
+        i++;
+        break;
+      case '--workers':
+        options.workers = num(flag, value, 20, 1_000_000);
+        i++;
+        break;
+      case '--months':
+        options.months = num(flag, value, 0, 36);
+        i++;
+        break;
+      case '--rate':
+        options.orderRate = num(flag, value, 0, 50, false);
+        i++;
+        break;
       case '--until': {
         const d = new Date(value ?? '');
-        if (Number.isNaN(d.getTime())) throw new Error(`--until must be an ISO date or timestamp, got "${value ?? ''}"`);
+        if (Number.isNaN(d.getTime()))
+          throw new Error(`--until must be an ISO date or timestamp, got "${value ?? ''}"`);
         options.until = d;
         i++;
         break;
       }
-      case '--reset': reset = true; break;
-      default: throw new Error(`unknown option ${flag} (see scripts/seed/cli.ts)`);
+      case '--reset':
+        reset = true;
+        break;
+      default:
+        throw new Error(`unknown option ${flag} (see scripts/seed/cli.ts)`);
     }
   }
   if (options.workers < options.providers * 3) throw new Error('--workers must be at least 3 per provider');
   return { options, reset };
 }
 
-function progressBars(): SeedProgress & { stop(): void } {
+/** Progress bars on a terminal; one line per phase otherwise (CI logs). Both keep each phase's time. */
+function progressBars(): SeedProgress & { stop(): void; timings: Map<string, number> } {
+  const timings = new Map<string, number>();
+  const began = new Map<string, number>();
+  if (!process.stderr.isTTY) {
+    const totals = new Map<string, number>();
+    return {
+      timings,
+      start: (phase, total) => {
+        began.set(phase, Date.now());
+        totals.set(phase, total);
+        console.log(`  ${phase}…`);
+      },
+      advance: () => undefined,
+      done: (phase) => {
+        timings.set(phase, Date.now() - began.get(phase)!);
+        console.log(`  ${phase}: done in ${(timings.get(phase)! / 1000).toFixed(1)} s`);
+      },
+      stop: () => undefined,
+    };
+  }
   const multi = new cliProgress.MultiBar(
-    { format: ' {phase} |{bar}| {percentage}% {value}/{total} rows {duration}s', hideCursor: true, clearOnComplete: false, stopOnComplete: false },
+    {
+      format: ' {phase} |{bar}| {percentage}% {value}/{total} rows {duration}s',
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
   return {
-    start: (phase, total) => void bars.set(phase, multi.create(total, 0, { phase: phase.padEnd(32) })),
+    timings,
+    start: (phase, total) => {
+      began.set(phase, Date.now());
+      bars.set(phase, multi.create(total, 0, { phase: phase.padEnd(32) }));
+    },
     advance: (phase, rows) => bars.get(phase)?.increment(rows),
     done: (phase) => {
+      timings.set(phase, Date.now() - began.get(phase)!);
       const bar = bars.get(phase);
       if (bar) bar.update(bar.getTotal());
     },
@@ -107,8 +161,13 @@ async function main(): Promise<void> {
     }
     const width = Math.max(...Object.keys(counts).map((k) => k.length));
     console.log('\nrows written:');
-    for (const [table, count] of Object.entries(counts)) console.log(`  ${table.padEnd(width)}  ${count.toLocaleString('en')}`);
-    console.log(`\nwritten in ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const [table, count] of Object.entries(counts))
+      console.log(`  ${table.padEnd(width)}  ${count.toLocaleString('en')}`);
+    console.log('\ntime per phase:');
+    for (const [phase, ms] of bars.timings) console.log(`  ${phase.padEnd(32)} ${(ms / 1000).toFixed(1)} s`);
+    console.log(
+      `\nwritten in ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     console.log(demoText(city, counts, `http://localhost:${config.port}`));
   } finally {
     await ds.destroy();

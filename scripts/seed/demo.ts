@@ -8,7 +8,11 @@ import { writeCity, type SeedCounts } from './write.js';
  * of Wuhai, 2,000 elders, 10 providers, 200 workers, ~3,000 orders with their events) and returns the
  * text to print: where to sign in and what to look at. Returns undefined when the database has data.
  */
-export async function seedDemo(ds: DataSource, cipher: PiiCipher, baseUrl = 'http://localhost:3000'): Promise<string | undefined> {
+export async function seedDemo(
+  ds: DataSource,
+  cipher: PiiCipher,
+  baseUrl = 'http://localhost:3000',
+): Promise<string | undefined> {
   const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM region`)) as { n: number }[];
   if (n > 0) return undefined;
   const started = Date.now();

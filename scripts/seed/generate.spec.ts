@@ -46,8 +46,14 @@ describe('seed generator', () => {
 
   it('has the shape of Wuhai: 1 city, 3 districts, 20 streets/towns, 70 communities, 13 villages, a facility per level', () => {
     const count = (level: string) => city.regions.filter((r) => r.level === level).length;
-    expect([count('CITY'), count('DISTRICT'), count('STREET'), count('COMMUNITY'), count('VILLAGE')]).toEqual([1, 3, 20, 70, 13]);
-    expect(city.regions.filter((r) => r.level === 'DISTRICT').map((r) => `${r.code} ${r.name}`)).toEqual(['150302 海勃湾区', '150303 海南区', '150304 乌达区']);
+    expect([count('CITY'), count('DISTRICT'), count('STREET'), count('COMMUNITY'), count('VILLAGE')]).toEqual([
+      1, 3, 20, 70, 13,
+    ]);
+    expect(city.regions.filter((r) => r.level === 'DISTRICT').map((r) => `${r.code} ${r.name}`)).toEqual([
+      '150302 海勃湾区',
+      '150303 海南区',
+      '150304 乌达区',
+    ]);
     for (const r of city.regions) {
       const parent = city.regions.find((p) => p.code === r.parentCode);
       expect(r.code).toHaveLength({ CITY: 6, DISTRICT: 6, STREET: 9, COMMUNITY: 12, VILLAGE: 12 }[r.level]);
@@ -62,7 +68,11 @@ describe('seed generator', () => {
     }
     expect(new Set(city.regions.map((r) => r.name)).size).toBe(city.regions.length);
     expect(city.facilities.map((f) => f.level).sort()).toEqual(
-      [...Array(3).fill('DISTRICT_CENTRE'), ...Array(20).fill('STREET_HUB'), ...Array(83).fill('COMMUNITY_STATION')].sort(),
+      [
+        ...Array(3).fill('DISTRICT_CENTRE'),
+        ...Array(20).fill('STREET_HUB'),
+        ...Array(83).fill('COMMUNITY_STATION'),
+      ].sort(),
     );
   });
 
@@ -118,11 +128,16 @@ describe('seed generator', () => {
     const current = city.contracts.filter((c) => c.validTo >= '2026-11-22');
     for (const st of city.regions.filter((r) => r.level === 'COMMUNITY' || r.level === 'VILLAGE'))
       for (const t of city.serviceTypes) {
-        const providers = current.filter((c) => c.serviceTypes.includes(t.code) && c.communityCodes.includes(st.code)).map((c) => c.providerId);
+        const providers = current
+          .filter((c) => c.serviceTypes.includes(t.code) && c.communityCodes.includes(st.code))
+          .map((c) => c.providerId);
         expect(providers.length).toBeGreaterThan(0);
         for (const item of city.items.filter((i) => i.serviceType === t.code && i.requiredQualification)) {
           const qualified = city.workers.filter(
-            (w) => providers.includes(w.providerId) && w.status === 'ACTIVE' && w.qualifications.includes(item.requiredQualification!),
+            (w) =>
+              providers.includes(w.providerId) &&
+              w.status === 'ACTIVE' &&
+              w.qualifications.includes(item.requiredQualification!),
           );
           expect(qualified.length).toBeGreaterThan(0);
         }
@@ -137,15 +152,22 @@ describe('seed generator', () => {
   it('lists a demo account for every role, with unique phones, and an SOS device key the API accepts', () => {
     const roles = city.demo.accounts.map((a) => a.role);
     for (const role of Object.values(Role).filter((r) => r !== Role.SOS_DEVICE)) expect(roles).toContain(role);
-    expect(city.demo.accounts.map((a) => a.phone)).toEqual(Array.from({ length: 13 }, (_, i) => `138000000${String(i + 1).padStart(2, '0')}`));
+    expect(city.demo.accounts.map((a) => a.phone)).toEqual(
+      Array.from({ length: 13 }, (_, i) => `138000000${String(i + 1).padStart(2, '0')}`),
+    );
     expect(new Set(city.users.map((u) => u.phone)).size).toBe(city.users.length);
     const byId = new Map(city.users.map((u) => [u.id, u]));
-    for (const a of city.demo.accounts) expect(byId.get(a.userId)).toMatchObject({ role: a.role, phone: a.phone, password: true });
+    for (const a of city.demo.accounts)
+      expect(byId.get(a.userId)).toMatchObject({ role: a.role, phone: a.phone, password: true });
     const workers = city.demo.accounts.filter((a) => a.role === Role.WORKER).map((a) => byId.get(a.userId)!);
     expect(workers).toHaveLength(2);
     for (const w of workers) {
       expect(w.providerId).toBe(city.demo.providerId);
-      expect(city.workers.find((x) => x.id === w.workerId)).toMatchObject({ providerId: city.demo.providerId, status: 'ACTIVE', phone: w.phone });
+      expect(city.workers.find((x) => x.id === w.workerId)).toMatchObject({
+        providerId: city.demo.providerId,
+        status: 'ACTIVE',
+        phone: w.phone,
+      });
     }
     const elderUser = byId.get(city.demo.accounts.find((a) => a.role === Role.ELDER)!.userId)!;
     expect(elderUser.elderId).toBe(city.demo.elderId);
@@ -171,16 +193,19 @@ describe('seed generator', () => {
       const evs = byOrder.get(o.id)!.sort((a, b) => a.seq - b.seq);
       const bad = (why: string) => problems.push(`${o.orderNo} ${o.state}: ${why}`);
       if (evs.some((e, i) => e.seq !== i + 1) || evs.length !== o.version) bad('seq is not 1..version');
-      if (evs[0].type !== 'CREATED' || evs[0].fromState !== null || evs[0].toState !== 'PENDING_DISPATCH') bad('does not start with CREATED');
+      if (evs[0].type !== 'CREATED' || evs[0].fromState !== null || evs[0].toState !== 'PENDING_DISPATCH')
+        bad('does not start with CREATED');
       for (let i = 1; i < evs.length; i++) {
         if (evs[i].fromState !== evs[i - 1].toState) bad(`event ${i + 1} does not continue from the previous state`);
         if (evs[i].at < evs[i - 1].at) bad(`event ${i + 1} is earlier than the one before`);
         const t = nextState(evs[i].fromState as OrderState, evs[i].type as OrderAction);
-        if (!t.ok || t.next !== evs[i].toState) bad(`${evs[i].type} from ${evs[i].fromState} is not a legal transition to ${evs[i].toState}`);
+        if (!t.ok || t.next !== evs[i].toState)
+          bad(`${evs[i].type} from ${evs[i].fromState} is not a legal transition to ${evs[i].toState}`);
       }
       if (evs[evs.length - 1].toState !== o.state) bad('last event does not end in the order state');
       if (evs[evs.length - 1].at.getTime() > UNTIL.getTime()) bad('event after the end of the history');
-      if (['ACCEPTED', 'EN_ROUTE', 'IN_SERVICE', 'COMPLETED', 'CONFIRMED'].includes(o.state) && !o.workerId) bad('no worker');
+      if (['ACCEPTED', 'EN_ROUTE', 'IN_SERVICE', 'COMPLETED', 'CONFIRMED'].includes(o.state) && !o.workerId)
+        bad('no worker');
       if (['COMPLETED', 'CONFIRMED'].includes(o.state) && !o.checkOutAt) bad('no check-out');
       if (o.state === 'CONFIRMED' && !o.confirmedAt) bad('no confirmation');
       if (o.state === 'CANCELLED' && !o.closeReason) bad('no reason');
@@ -188,7 +213,17 @@ describe('seed generator', () => {
     }
     expect(problems.slice(0, 10)).toEqual([]);
     // history is mostly finished work, with some live orders at the end
-    for (const s of ['CONFIRMED', 'COMPLETED', 'CANCELLED', 'EXCEPTION', 'DISPUTED', 'RESOLVED', 'ACCEPTED', 'PENDING_DISPATCH']) expect(states).toContain(s);
+    for (const s of [
+      'CONFIRMED',
+      'COMPLETED',
+      'CANCELLED',
+      'EXCEPTION',
+      'DISPUTED',
+      'RESOLVED',
+      'ACCEPTED',
+      'PENDING_DISPATCH',
+    ])
+      expect(states).toContain(s);
     expect(orders.filter((o) => o.state === 'CONFIRMED').length / orders.length).toBeGreaterThan(0.7);
     expect(new Set(orders.map((o) => o.orderNo)).size).toBe(orders.length);
   });

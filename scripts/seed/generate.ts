@@ -41,8 +41,22 @@ export interface SeedOptions {
   until: Date;
 }
 
-export const FULL_CITY: Omit<SeedOptions, 'until'> = { seed: 42, elders: 100_000, providers: 40, workers: 1_000, months: 3, orderRate: 0.5 };
-export const DEMO_CITY: Omit<SeedOptions, 'until'> = { seed: 42, elders: 2_000, providers: 10, workers: 200, months: 3, orderRate: 0.5 };
+export const FULL_CITY: Omit<SeedOptions, 'until'> = {
+  seed: 42,
+  elders: 100_000,
+  providers: 40,
+  workers: 1_000,
+  months: 3,
+  orderRate: 0.5,
+};
+export const DEMO_CITY: Omit<SeedOptions, 'until'> = {
+  seed: 42,
+  elders: 2_000,
+  providers: 10,
+  workers: 200,
+  months: 3,
+  orderRate: 0.5,
+};
 
 /** Password of every seeded staff account and of the listed demo accounts. */
 export const DEMO_PASSWORD = 'Wuhai-Demo-2026!';
@@ -288,7 +302,31 @@ class PhoneBook {
     }
   }
   random(): string {
-    const prefixes = ['130', '131', '132', '133', '135', '136', '137', '139', '150', '151', '152', '155', '156', '158', '159', '177', '180', '181', '182', '186', '187', '189', '199'];
+    const prefixes = [
+      '130',
+      '131',
+      '132',
+      '133',
+      '135',
+      '136',
+      '137',
+      '139',
+      '150',
+      '151',
+      '152',
+      '155',
+      '156',
+      '158',
+      '159',
+      '177',
+      '180',
+      '181',
+      '182',
+      '186',
+      '187',
+      '189',
+      '199',
+    ];
     for (;;) {
       const p = this.rng.pick(prefixes) + String(this.rng.int(0, 99_999_999)).padStart(8, '0');
       if (!p.startsWith('1390000') && !this.used.has(p)) return this.reserve(p);
@@ -347,19 +385,49 @@ export function generateCity(options: SeedOptions): City {
   const geo = Rng.stream(seed, 'regions');
   const regions: RegionRow[] = [];
   const cityPath = `/${CITY.code}/`;
-  regions.push({ code: CITY.code, level: 'CITY', name: CITY.name, nameEn: CITY.nameEn, parentCode: null, path: cityPath, lat: CITY.lat, lng: CITY.lng, districtCode: '' });
+  regions.push({
+    code: CITY.code,
+    level: 'CITY',
+    name: CITY.name,
+    nameEn: CITY.nameEn,
+    parentCode: null,
+    path: cityPath,
+    lat: CITY.lat,
+    lng: CITY.lng,
+    districtCode: '',
+  });
   let communityName = 0;
   const streetOf = new Map<string, StreetSpec>();
   const districtOf = new Map<string, DistrictSpec>();
   for (const d of DISTRICTS) {
     const dPath = `${cityPath}${d.code}/`;
-    regions.push({ code: d.code, level: 'DISTRICT', name: d.name, nameEn: d.nameEn, parentCode: CITY.code, path: dPath, lat: d.lat, lng: d.lng, districtCode: d.code });
+    regions.push({
+      code: d.code,
+      level: 'DISTRICT',
+      name: d.name,
+      nameEn: d.nameEn,
+      parentCode: CITY.code,
+      path: dPath,
+      lat: d.lat,
+      lng: d.lng,
+      districtCode: d.code,
+    });
     for (const st of d.streets) {
       const sCode = d.code + st.suffix;
       const sPath = `${dPath}${sCode}/`;
       streetOf.set(sCode, st);
       districtOf.set(sCode, d);
-      regions.push({ code: sCode, level: 'STREET', name: st.name, nameEn: st.nameEn, parentCode: d.code, path: sPath, lat: st.lat, lng: st.lng, districtCode: d.code });
+      regions.push({
+        code: sCode,
+        level: 'STREET',
+        name: st.name,
+        nameEn: st.nameEn,
+        parentCode: d.code,
+        path: sPath,
+        lat: st.lat,
+        lng: st.lng,
+        districtCode: d.code,
+      });
       for (let i = 1; i <= st.communities; i++) {
         const code = sCode + String(i).padStart(3, '0');
         const spread = st.town ? 0.006 : 0.012;
@@ -401,15 +469,34 @@ export function generateCity(options: SeedOptions): City {
   const facilities: FacilityRow[] = regions
     .filter((r) => r.level !== 'CITY')
     .map((r) => {
-      const level = r.level === 'DISTRICT' ? 'DISTRICT_CENTRE' : r.level === 'STREET' ? 'STREET_HUB' : 'COMMUNITY_STATION';
+      const level =
+        r.level === 'DISTRICT' ? 'DISTRICT_CENTRE' : r.level === 'STREET' ? 'STREET_HUB' : 'COMMUNITY_STATION';
       const name =
-        level === 'DISTRICT_CENTRE' ? `${r.name}养老服务指挥调度中心` : level === 'STREET_HUB' ? `${r.name}养老综合服务中心` : `${r.name}居家养老服务站`;
-      return { id: fac.uuid(), regionCode: r.code, level, name, operatorProviderId: null, hotline: hotline(), lat: r.lat, lng: r.lng };
+        level === 'DISTRICT_CENTRE'
+          ? `${r.name}养老服务指挥调度中心`
+          : level === 'STREET_HUB'
+            ? `${r.name}养老综合服务中心`
+            : `${r.name}居家养老服务站`;
+      return {
+        id: fac.uuid(),
+        regionCode: r.code,
+        level,
+        name,
+        operatorProviderId: null,
+        hotline: hotline(),
+        lat: r.lat,
+        lng: r.lng,
+      };
     });
 
   // --- catalogue ---------------------------------------------------------------------------------
   const cat = Rng.stream(seed, 'catalogue');
-  const serviceTypes = STANDARD_SERVICE_TYPES.map((t, i) => ({ code: t.code, nameZh: t.nameZh, nameEn: t.nameEn, sortOrder: i + 1 }));
+  const serviceTypes = STANDARD_SERVICE_TYPES.map((t, i) => ({
+    code: t.code,
+    nameZh: t.nameZh,
+    nameEn: t.nameEn,
+    sortOrder: i + 1,
+  }));
   const items: ItemRow[] = STANDARD_ITEMS.map((it) => ({ ...it, id: cat.uuid() }));
 
   // --- elders (first, so providers can be sized to where people live) -------------------------------
@@ -449,7 +536,14 @@ export function generateCity(options: SeedOptions): City {
       const name = fam + (gender === 'F' ? er.pick(ELDER_GIVEN_F) : er.pick(ELDER_GIVEN_M));
 
       // ability level 0–4 (GB/T 42195-2022 levels), skewed to 0 and rising with age
-      const abilityTable = age < 70 ? [0.82, 0.11, 0.04, 0.02, 0.01] : age < 80 ? [0.64, 0.19, 0.09, 0.05, 0.03] : age < 90 ? [0.42, 0.25, 0.16, 0.1, 0.07] : [0.25, 0.25, 0.2, 0.16, 0.14];
+      const abilityTable =
+        age < 70
+          ? [0.82, 0.11, 0.04, 0.02, 0.01]
+          : age < 80
+            ? [0.64, 0.19, 0.09, 0.05, 0.03]
+            : age < 90
+              ? [0.42, 0.25, 0.16, 0.1, 0.07]
+              : [0.25, 0.25, 0.2, 0.16, 0.14];
       const abilityLevel = er.weighted([0, 1, 2, 3, 4], abilityTable);
 
       const alone = er.chance(age >= 75 ? 0.21 : 0.12);
@@ -458,7 +552,8 @@ export function generateCity(options: SeedOptions): City {
       else {
         const r = er.next();
         const leftBehind = village ? 0.3 : 0.035;
-        livingSituation = r < leftBehind ? 'LEFT_BEHIND' : r < leftBehind + (village ? 0.4 : 0.48) ? 'EMPTY_NEST' : 'WITH_FAMILY';
+        livingSituation =
+          r < leftBehind ? 'LEFT_BEHIND' : r < leftBehind + (village ? 0.4 : 0.48) ? 'EMPTY_NEST' : 'WITH_FAMILY';
       }
 
       const categories: string[] = [];
@@ -527,14 +622,18 @@ export function generateCity(options: SeedOptions): City {
       const nContacts = er.chance(0.45) ? 2 : 1;
       for (let c = 0; c < nContacts; c++) {
         let relation: string;
-        if (livingSituation === 'ALONE' && c === 0 && er.chance(0.3)) relation = er.pick(['邻居', '社区网格员', '侄子', '外甥女']);
+        if (livingSituation === 'ALONE' && c === 0 && er.chance(0.3))
+          relation = er.pick(['邻居', '社区网格员', '侄子', '外甥女']);
         else if (c === 0 && livingSituation !== 'ALONE' && er.chance(0.25)) relation = '配偶';
         else relation = er.pick(['儿子', '女儿', '儿子', '女儿', '儿媳', '女婿', '孙子', '孙女']);
         const sameFamily = relation === '儿子' || relation === '孙子' || relation === '孙女' || relation === '侄子';
         contacts.push({
           id: er.uuid(),
           elderId: id,
-          name: relation === '配偶' ? surname(er) + er.pick(gender === 'F' ? ELDER_GIVEN_M : ELDER_GIVEN_F) : youngName(er, sameFamily ? fam : undefined),
+          name:
+            relation === '配偶'
+              ? surname(er) + er.pick(gender === 'F' ? ELDER_GIVEN_M : ELDER_GIVEN_F)
+              : youngName(er, sameFamily ? fam : undefined),
           relation,
           phone: phones.random(),
           priority: c + 1,
@@ -545,7 +644,9 @@ export function generateCity(options: SeedOptions): City {
 
   // --- providers ---------------------------------------------------------------------------------
   const pr = Rng.stream(seed, 'providers');
-  const eldersPerDistrict = DISTRICTS.map((d) => elders.filter((e) => e.regionPath.startsWith(`${cityPath}${d.code}/`)).length);
+  const eldersPerDistrict = DISTRICTS.map(
+    (d) => elders.filter((e) => e.regionPath.startsWith(`${cityPath}${d.code}/`)).length,
+  );
   const providersPerDistrict = apportion(options.providers, eldersPerDistrict, 2);
   const providers: ProviderRow[] = [];
   const contracts: ContractRow[] = [];
@@ -560,7 +661,11 @@ export function generateCity(options: SeedOptions): City {
     const local = stationsOfDistrict(d.code);
     for (let i = 0; i < providersPerDistrict[di]; i++) {
       const profile: ProviderProfile =
-        i === 0 ? 'GENERAL' : i === 1 ? 'NURSING' : pr.weighted(['GENERAL', 'MEAL', 'NURSING', 'HOUSEKEEPING', 'CULTURE'] as const, [35, 20, 25, 10, 10]);
+        i === 0
+          ? 'GENERAL'
+          : i === 1
+            ? 'NURSING'
+            : pr.weighted(['GENERAL', 'MEAL', 'NURSING', 'HOUSEKEEPING', 'CULTURE'] as const, [35, 20, 25, 10, 10]);
       let name: string;
       let n = 0;
       do {
@@ -600,7 +705,14 @@ export function generateCity(options: SeedOptions): City {
       const share = i === 0 ? 0.6 : profile === 'GENERAL' ? 0.5 : 0.4;
       const communities = local.filter(() => pr.chance(share)).map((r) => r.code);
       if (communities.length === 0) communities.push(pr.pick(local).code);
-      const contract: ContractRow = { id: pr.uuid(), providerId: p.id, serviceTypes: [...PROFILE_TYPES[profile]], communityCodes: communities, validFrom, validTo };
+      const contract: ContractRow = {
+        id: pr.uuid(),
+        providerId: p.id,
+        serviceTypes: [...PROFILE_TYPES[profile]],
+        communityCodes: communities,
+        validFrom,
+        validTo,
+      };
       contracts.push(contract);
       contractOf.set(p.id, contract);
       // some providers have an earlier, expired contract (for the contract-period rules)
@@ -618,7 +730,14 @@ export function generateCity(options: SeedOptions): City {
     const own = providers.filter((p) => p.districtCode === d.code);
     for (const st of local)
       for (const t of serviceTypes) {
-        if (own.some((p) => contractOf.get(p.id)!.serviceTypes.includes(t.code) && contractOf.get(p.id)!.communityCodes.includes(st.code))) continue;
+        if (
+          own.some(
+            (p) =>
+              contractOf.get(p.id)!.serviceTypes.includes(t.code) &&
+              contractOf.get(p.id)!.communityCodes.includes(st.code),
+          )
+        )
+          continue;
         const offering = own.filter((p) => contractOf.get(p.id)!.serviceTypes.includes(t.code));
         contractOf.get(pr.pick(offering).id)!.communityCodes.push(st.code);
       }
@@ -628,13 +747,19 @@ export function generateCity(options: SeedOptions): City {
   for (const f of facilities)
     if (f.level === 'COMMUNITY_STATION' && fac.chance(0.5)) {
       const district = regionByCode.get(f.regionCode)!.districtCode;
-      const candidates = providers.filter((p) => p.districtCode === district && contractOf.get(p.id)!.communityCodes.includes(f.regionCode));
+      const candidates = providers.filter(
+        (p) => p.districtCode === district && contractOf.get(p.id)!.communityCodes.includes(f.regionCode),
+      );
       if (candidates.length) f.operatorProviderId = fac.pick(candidates).id;
     }
 
   // --- workers -----------------------------------------------------------------------------------
   const wr = Rng.stream(seed, 'workers');
-  const perProvider = apportion(options.workers, providers.map((p) => p.capacity), 3);
+  const perProvider = apportion(
+    options.workers,
+    providers.map((p) => p.capacity),
+    3,
+  );
   const workers: WorkerRow[] = [];
   providers.forEach((p, pi) => {
     const mine: WorkerRow[] = [];
@@ -655,7 +780,11 @@ export function generateCity(options: SeedOptions): City {
       });
     }
     // every qualification the provider's items need is held by at least two active workers
-    const needed = new Set(items.filter((it) => PROFILE_TYPES[p.profile].includes(it.serviceType) && it.requiredQualification).map((it) => it.requiredQualification!));
+    const needed = new Set(
+      items
+        .filter((it) => PROFILE_TYPES[p.profile].includes(it.serviceType) && it.requiredQualification)
+        .map((it) => it.requiredQualification!),
+    );
     const active = mine.filter((w) => w.status === 'ACTIVE');
     for (const q of needed) {
       let have = active.filter((w) => w.qualifications.includes(q)).length;
@@ -673,7 +802,9 @@ export function generateCity(options: SeedOptions): City {
 
   // --- demo anchor: first community of 新华街道 (海勃湾区), the first provider there -----------------
   const demoCommunity = regionByCode.get('150302001001')!;
-  const demoProvider = providers.find((p) => p.districtCode === '150302' && contractOf.get(p.id)!.serviceTypes.length === serviceTypes.length)!;
+  const demoProvider = providers.find(
+    (p) => p.districtCode === '150302' && contractOf.get(p.id)!.serviceTypes.length === serviceTypes.length,
+  )!;
   const demoContract = contractOf.get(demoProvider.id)!;
   if (!demoContract.communityCodes.includes(demoCommunity.code)) {
     demoContract.communityCodes.push(demoCommunity.code);
@@ -690,7 +821,8 @@ export function generateCity(options: SeedOptions): City {
   demoElder.phone = phones.reserve('13800000012');
   demoElder.livingSituation = 'ALONE';
   if (demoElder.abilityLevel === 0) demoElder.abilityLevel = 1;
-  if (!demoElder.categories.includes('MINIMUM_LIVING') && !demoElder.categories.includes('EXTREME_POVERTY')) demoElder.categories.unshift('MINIMUM_LIVING');
+  if (!demoElder.categories.includes('MINIMUM_LIVING') && !demoElder.categories.includes('EXTREME_POVERTY'))
+    demoElder.categories.unshift('MINIMUM_LIVING');
   demoElder.healthNotes ??= '高血压，服用降压药';
   const demoFamily = contacts.find((c) => c.elderId === demoElder.id)!;
   if (['邻居', '社区网格员', '配偶'].includes(demoFamily.relation)) demoFamily.relation = '女儿';
@@ -739,13 +871,23 @@ export function generateCity(options: SeedOptions): City {
   listed(hubs.get('150302001')!, '13800000007', '街道中心工作人员 hub staff', regionByCode.get('150302001')!.name);
   const stationStaff = new Map<string, UserRow>();
   for (const r of stations) stationStaff.set(r.code, staffUser(Role.STATION_STAFF, r));
-  listed(stationStaff.get(demoCommunity.code)!, '13800000008', '社区服务站工作人员 station staff', `${regionByCode.get('150302001')!.name}${demoCommunity.name}`);
+  listed(
+    stationStaff.get(demoCommunity.code)!,
+    '13800000008',
+    '社区服务站工作人员 station staff',
+    `${regionByCode.get('150302001')!.name}${demoCommunity.name}`,
+  );
   const providerAdmins = new Map<string, UserRow>();
   for (const p of providers) providerAdmins.set(p.id, staffUser(Role.PROVIDER_ADMIN, null, { providerId: p.id }));
   listed(providerAdmins.get(demoProvider.id)!, '13800000009', '服务组织管理员 provider admin', demoProvider.name);
   const workerUsers = new Map<string, UserRow>();
   for (const w of workers) {
-    const u = staffUser(Role.WORKER, null, { providerId: w.providerId, workerId: w.id, displayName: w.name, phone: w.phone });
+    const u = staffUser(Role.WORKER, null, {
+      providerId: w.providerId,
+      workerId: w.id,
+      displayName: w.name,
+      phone: w.phone,
+    });
     workerUsers.set(w.id, u);
   }
   demoWorkers.forEach((w, i) => {
@@ -765,20 +907,49 @@ export function generateCity(options: SeedOptions): City {
   elders.forEach((e, i) => {
     if (e.status !== 'ACTIVE') return;
     if (smartphone[i] && e.phone) {
-      const u: UserRow = { id: ur.uuid(), displayName: e.name, phone: e.phone, password: i === demoElderIndex, role: Role.ELDER, regionCode: null, regionPath: null, providerId: null, workerId: null, elderId: e.id };
+      const u: UserRow = {
+        id: ur.uuid(),
+        displayName: e.name,
+        phone: e.phone,
+        password: i === demoElderIndex,
+        role: Role.ELDER,
+        regionCode: null,
+        regionPath: null,
+        providerId: null,
+        workerId: null,
+        elderId: e.id,
+      };
       users.push(u);
       elderUsers[i] = u;
     }
     const first = contactsByElder.get(e.id)![0];
     if (i === demoElderIndex || (ur.chance(0.15) && first.relation !== '邻居' && first.relation !== '社区网格员')) {
       if (i === demoElderIndex) first.phone = phones.reserve('13800000013');
-      const u: UserRow = { id: ur.uuid(), displayName: first.name, phone: first.phone, password: i === demoElderIndex, role: Role.FAMILY, regionCode: null, regionPath: null, providerId: null, workerId: null, elderId: null };
+      const u: UserRow = {
+        id: ur.uuid(),
+        displayName: first.name,
+        phone: first.phone,
+        password: i === demoElderIndex,
+        role: Role.FAMILY,
+        regionCode: null,
+        regionPath: null,
+        providerId: null,
+        workerId: null,
+        elderId: null,
+      };
       users.push(u);
       familyUsers[i] = u;
       links.push({ id: ur.uuid(), userId: u.id, elderId: e.id, relation: first.relation });
     }
   });
-  accounts.push({ role: Role.ELDER, label: '老人 elder', phone: '13800000012', displayName: demoElder.name, scope: demoCommunity.name, userId: elderUsers[demoElderIndex]!.id });
+  accounts.push({
+    role: Role.ELDER,
+    label: '老人 elder',
+    phone: '13800000012',
+    displayName: demoElder.name,
+    scope: demoCommunity.name,
+    userId: elderUsers[demoElderIndex]!.id,
+  });
   accounts.push({
     role: Role.FAMILY,
     label: `家属 family (${contactsByElder.get(demoElder.id)![0].relation})`,
@@ -795,9 +966,17 @@ export function generateCity(options: SeedOptions): City {
   elders.forEach((e, i) => {
     const wants =
       i === demoElderIndex ||
-      (e.status === 'ACTIVE' && dr.chance(e.livingSituation === 'ALONE' ? (e.abilityLevel >= 1 ? 0.45 : 0.15) : e.abilityLevel >= 2 ? 0.08 : 0.01));
+      (e.status === 'ACTIVE' &&
+        dr.chance(
+          e.livingSituation === 'ALONE' ? (e.abilityLevel >= 1 ? 0.45 : 0.15) : e.abilityLevel >= 2 ? 0.08 : 0.01,
+        ));
     if (!wants) return;
-    const d: DeviceRow = { id: dr.uuid(), elderId: e.id, serialNumber: `WH-SOS-${String(devices.length + 1).padStart(6, '0')}`, secret: dr.bytes(24).toString('base64url') };
+    const d: DeviceRow = {
+      id: dr.uuid(),
+      elderId: e.id,
+      serialNumber: `WH-SOS-${String(devices.length + 1).padStart(6, '0')}`,
+      secret: dr.bytes(24).toString('base64url'),
+    };
     devices.push(d);
     deviceOf[i] = d;
   });
@@ -828,7 +1007,18 @@ export function generateCity(options: SeedOptions): City {
       communityName: demoCommunity.name,
     },
   };
-  hidden.set(result, { elderUsers, familyUsers, deviceOf, stationStaff, dispatchers, providerAdmins, workerUsers, contractOf, streetOf, districtOf });
+  hidden.set(result, {
+    elderUsers,
+    familyUsers,
+    deviceOf,
+    stationStaff,
+    dispatchers,
+    providerAdmins,
+    workerUsers,
+    contractOf,
+    streetOf,
+    districtOf,
+  });
   return result;
 }
 
@@ -898,9 +1088,21 @@ export const EVENT_TRANSITIONS: Record<EventType, [OrderStateName | null, OrderS
   CHECK_OUT: [['IN_SERVICE', 'COMPLETED']],
   CONFIRM: [['COMPLETED', 'CONFIRMED']],
   RATE: [['CONFIRMED', 'CONFIRMED']],
-  CANCEL: [['PENDING_DISPATCH', 'CANCELLED'], ['OFFERED', 'CANCELLED'], ['ACCEPTED', 'CANCELLED'], ['EN_ROUTE', 'CANCELLED']],
-  REPORT_EXCEPTION: [['ACCEPTED', 'EXCEPTION'], ['EN_ROUTE', 'EXCEPTION'], ['IN_SERVICE', 'EXCEPTION']],
-  COMPLAIN: [['COMPLETED', 'DISPUTED'], ['CONFIRMED', 'DISPUTED']],
+  CANCEL: [
+    ['PENDING_DISPATCH', 'CANCELLED'],
+    ['OFFERED', 'CANCELLED'],
+    ['ACCEPTED', 'CANCELLED'],
+    ['EN_ROUTE', 'CANCELLED'],
+  ],
+  REPORT_EXCEPTION: [
+    ['ACCEPTED', 'EXCEPTION'],
+    ['EN_ROUTE', 'EXCEPTION'],
+    ['IN_SERVICE', 'EXCEPTION'],
+  ],
+  COMPLAIN: [
+    ['COMPLETED', 'DISPUTED'],
+    ['CONFIRMED', 'DISPUTED'],
+  ],
   RESOLVE: [['DISPUTED', 'RESOLVED']],
 };
 
@@ -975,16 +1177,46 @@ export interface OrderBatch {
 
 /** Relative frequency of each catalogue item among orders. */
 const ITEM_WEIGHTS: Record<string, number> = {
-  MEAL_DELIVERY: 22, MEAL_CANTEEN: 8, CLEAN_HOUR: 12, LAUNDRY: 4, WELFARE_CALL: 10, COMPANION_VISIT: 6, MEDICINE_PICKUP: 6,
-  MEDICAL_ESCORT: 4, HOME_NURSING: 4, BATH_HOME: 3, BATH_CENTRE: 2, SHOPPING_ERRAND: 6, ESCORTED_OUTING: 2, MOBILITY_AID_LOAN: 1,
-  RECREATION_ACTIVITY: 3, SMARTPHONE_CLASS: 1.5, CLASS_SESSION: 1.5, SOS_RESPONSE: 1, EMERGENCY_VISIT: 1,
+  MEAL_DELIVERY: 22,
+  MEAL_CANTEEN: 8,
+  CLEAN_HOUR: 12,
+  LAUNDRY: 4,
+  WELFARE_CALL: 10,
+  COMPANION_VISIT: 6,
+  MEDICINE_PICKUP: 6,
+  MEDICAL_ESCORT: 4,
+  HOME_NURSING: 4,
+  BATH_HOME: 3,
+  BATH_CENTRE: 2,
+  SHOPPING_ERRAND: 6,
+  ESCORTED_OUTING: 2,
+  MOBILITY_AID_LOAN: 1,
+  RECREATION_ACTIVITY: 3,
+  SMARTPHONE_CLASS: 1.5,
+  CLASS_SESSION: 1.5,
+  SOS_RESPONSE: 1,
+  EMERGENCY_VISIT: 1,
 };
 const SCHEDULED_TYPES = new Set(['MEAL', 'CLEAN', 'BATH', 'LEARNING', 'RECREATION']);
 const CANCEL_REASONS = ['老人临时外出', '家属已自行安排', '时间冲突，改约', '老人住院', '重复下单'];
-const EXCEPTION_REASONS = ['老人不在家，电话无人接听', '老人临时住院', '小区门禁无法进入', '老人拒绝服务', '服务条件不具备'];
+const EXCEPTION_REASONS = [
+  '老人不在家，电话无人接听',
+  '老人临时住院',
+  '小区门禁无法进入',
+  '老人拒绝服务',
+  '服务条件不具备',
+];
 const COMPLAINT_REASONS = ['服务时间不足', '服务人员迟到', '服务态度不好', '打扫不干净', '饭菜已凉'];
 const RESOLUTIONS = ['已回访老人并致歉，责令整改', '核实后退还部分费用', '已更换服务人员'];
-const RATING_COMMENTS = ['服务很好，谢谢', '准时到达，很耐心', '态度好，很细心', '饭菜可口', '打扫得很干净', '来晚了一点', '服务时间偏短'];
+const RATING_COMMENTS = [
+  '服务很好，谢谢',
+  '准时到达，很耐心',
+  '态度好，很细心',
+  '饭菜可口',
+  '打扫得很干净',
+  '来晚了一点',
+  '服务时间偏短',
+];
 const ORDER_NO_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 /** How long a confirmation code is valid (OrdersService CONFIRM_CODE_TTL_MS). */
 const CONFIRM_CODE_TTL_MS = 72 * 3_600_000;
@@ -1064,11 +1296,16 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   const lastProvider = new Map<string, string>();
   const orderNos = new Set<string>();
 
-  const totalOrders = Math.round(city.elders.filter((e) => e.status === 'ACTIVE').length * options.orderRate * options.months);
+  const totalOrders = Math.round(
+    city.elders.filter((e) => e.status === 'ACTIVE').length * options.orderRate * options.months,
+  );
   // the calendar days (UTC+8 midnight) of the window; the first and last are partial
   const firstMidnight = Math.floor((start + CST) / DAY) * DAY - CST;
   const days = Math.ceil((until - firstMidnight) / DAY);
-  const perDay = apportion(totalOrders, Array.from({ length: days }, (_, d) => (new Date(firstMidnight + d * DAY + CST).getUTCDay() % 6 === 0 ? 0.8 : 1)));
+  const perDay = apportion(
+    totalOrders,
+    Array.from({ length: days }, (_, d) => (new Date(firstMidnight + d * DAY + CST).getUTCDay() % 6 === 0 ? 0.8 : 1)),
+  );
   const districtOfCommunity = new Map(city.regions.map((x) => [x.code, x.districtCode]));
 
   let batch: OrderBatch = { orders: [], events: [] };
@@ -1076,7 +1313,12 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const times: number[] = [];
     for (let k = 0; k < perDay[d]; k++) {
       // daytime-heavy: 06:00–21:00 local, a few at night
-      const hour = rng.chance(0.04) ? rng.float(0, 24) : rng.weighted([6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20], [2, 6, 10, 12, 11, 8, 5, 6, 8, 8, 7, 5, 4, 3, 2]) + rng.next();
+      const hour = rng.chance(0.04)
+        ? rng.float(0, 24)
+        : rng.weighted(
+            [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+            [2, 6, 10, 12, 11, 8, 5, 6, 8, 8, 7, 5, 4, 3, 2],
+          ) + rng.next();
       times.push(firstMidnight + d * DAY + Math.floor(hour * 3_600_000));
     }
     times.sort((a, b) => a - b);
@@ -1125,9 +1367,20 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     }
   }
 
-  function baseOrder(ei: number, item: ItemRow, createdMs: number, channel: OrderRow['channel'], requester: Actor): OrderRow {
+  function baseOrder(
+    ei: number,
+    item: ItemRow,
+    createdMs: number,
+    channel: OrderRow['channel'],
+    requester: Actor,
+  ): OrderRow {
     const e = city.elders[ei];
-    const qty = item.unit === 'HOUR' ? rng.weighted([1, 1.5, 2, 3], [50, 15, 25, 10]) : item.unit === 'MEAL' && rng.chance(0.1) ? 2 : 1;
+    const qty =
+      item.unit === 'HOUR'
+        ? rng.weighted([1, 1.5, 2, 3], [50, 15, 25, 10])
+        : item.unit === 'MEAL' && rng.chance(0.1)
+          ? 2
+          : 1;
     return {
       id: rng.uuid(),
       orderNo: newOrderNo(createdMs),
@@ -1179,7 +1432,15 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   }
 
   /** Applies one event to the order row and records it (seq = version after the event). */
-  function apply(o: OrderRow, events: EventRow[], type: EventType, at: number, actor: Actor, payload: Record<string, unknown> = {}, where: { lat: number; lng: number } | null = null): void {
+  function apply(
+    o: OrderRow,
+    events: EventRow[],
+    type: EventType,
+    at: number,
+    actor: Actor,
+    payload: Record<string, unknown> = {},
+    where: { lat: number; lng: number } | null = null,
+  ): void {
     const from = type === 'CREATE' ? null : o.state;
     const to = EVENT_TRANSITIONS[type].find(([f]) => f === from)?.[1];
     if (!to) throw new Error(`seed bug: ${type} from ${from}`);
@@ -1205,7 +1466,10 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   function near(lat: number, lng: number, minM: number, maxM: number): { lat: number; lng: number } {
     const dist = rng.float(minM, maxM);
     const angle = rng.float(0, 2 * Math.PI);
-    return { lat: round6(lat + (dist * Math.cos(angle)) / 111_320), lng: round6(lng + (dist * Math.sin(angle)) / (111_320 * Math.cos((lat * Math.PI) / 180))) };
+    return {
+      lat: round6(lat + (dist * Math.cos(angle)) / 111_320),
+      lng: round6(lng + (dist * Math.sin(angle)) / (111_320 * Math.cos((lat * Math.PI) / 180))),
+    };
   }
 
   function planOrder(t0: number): { order: OrderRow; events: EventRow[] } | null {
@@ -1215,7 +1479,8 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const device = look!.deviceOf[ei];
     const hasApp = !!(look!.elderUsers[ei] || look!.familyUsers[ei]);
     let channel: OrderRow['channel'];
-    if (item.serviceType === 'EMERGENCY') channel = device && rng.chance(0.7) ? 'SOS' : hasApp && rng.chance(0.3) ? 'APP' : 'HOTLINE';
+    if (item.serviceType === 'EMERGENCY')
+      channel = device && rng.chance(0.7) ? 'SOS' : hasApp && rng.chance(0.3) ? 'APP' : 'HOTLINE';
     else if (device && rng.chance(0.01)) {
       channel = 'SOS';
       item = itemByCode.get('SOS_RESPONSE')!;
@@ -1228,7 +1493,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     let photos: string[] = [];
     let comment: string | undefined;
 
-    plan.push(['CREATE', t0, requester, { channel, itemId: item.id, priority: o.priority }, channel === 'SOS' ? home : null]);
+    plan.push([
+      'CREATE',
+      t0,
+      requester,
+      { channel, itemId: item.id, priority: o.priority },
+      channel === 'SOS' ? home : null,
+    ]);
     let t = t0;
     const durationMin = Math.max(item.minDurationMinutes, 10) * (item.unit === 'HOUR' ? Number(o.quantity) : 1);
     if (SCHEDULED_TYPES.has(item.serviceType)) {
@@ -1247,17 +1518,30 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
 
     // outcome
     const r = rng.next();
-    const cancelAt = r < 0.06 ? rng.weighted(['PENDING_DISPATCH', 'OFFERED', 'ACCEPTED', 'EN_ROUTE'] as const, [35, 25, 30, 10]) : null;
-    const exceptionAt = !cancelAt && r < 0.085 ? rng.weighted(['ACCEPTED', 'EN_ROUTE', 'IN_SERVICE'] as const, [20, 50, 30]) : null;
+    const cancelAt =
+      r < 0.06
+        ? rng.weighted(['PENDING_DISPATCH', 'OFFERED', 'ACCEPTED', 'EN_ROUTE'] as const, [35, 25, 30, 10])
+        : null;
+    const exceptionAt =
+      !cancelAt && r < 0.085 ? rng.weighted(['ACCEPTED', 'EN_ROUTE', 'IN_SERVICE'] as const, [20, 50, 30]) : null;
     const emergency = item.serviceType === 'EMERGENCY';
     const cancel = (): void => {
-      plan.push(['CANCEL', t + rng.int(2, 90) * MIN, requester.role === Role.SOS_DEVICE ? look!.stationStaff.get(e.communityCode)! : requester, { reason: rng.pick(CANCEL_REASONS) }, null]);
+      plan.push([
+        'CANCEL',
+        t + rng.int(2, 90) * MIN,
+        requester.role === Role.SOS_DEVICE ? look!.stationStaff.get(e.communityCode)! : requester,
+        { reason: rng.pick(CANCEL_REASONS) },
+        null,
+      ]);
     };
 
-    const pool = (candidates.get(`${e.communityCode}|${item.serviceType}`) ?? []).filter((p) => qualified.has(`${p.id}|${item.requiredQualification ?? ''}`));
+    const pool = (candidates.get(`${e.communityCode}|${item.serviceType}`) ?? []).filter((p) =>
+      qualified.has(`${p.id}|${item.requiredQualification ?? ''}`),
+    );
     if (cancelAt === 'PENDING_DISPATCH' || pool.length === 0) {
       t += rng.int(1, 30) * MIN;
-      if (pool.length === 0) plan.push(['CANCEL', t, look!.stationStaff.get(e.communityCode)!, { reason: '无可用服务组织' }, null]);
+      if (pool.length === 0)
+        plan.push(['CANCEL', t, look!.stationStaff.get(e.communityCode)!, { reason: '无可用服务组织' }, null]);
       else cancel();
       return finish();
     }
@@ -1266,9 +1550,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const continuityKey = `${e.id}|${item.serviceType}`;
     const choose = (exclude?: string): ProviderRow => {
       const prev = lastProvider.get(continuityKey);
-      if (prev && prev !== exclude && rng.chance(0.6) && pool.some((p) => p.id === prev)) return providerById.get(prev)!;
+      if (prev && prev !== exclude && rng.chance(0.6) && pool.some((p) => p.id === prev))
+        return providerById.get(prev)!;
       const options2 = pool.length > 1 && exclude ? pool.filter((p) => p.id !== exclude) : pool;
-      return rng.weighted(options2, options2.map((p) => p.capacity));
+      return rng.weighted(
+        options2,
+        options2.map((p) => p.capacity),
+      );
     };
     let provider = choose();
     const offer = (p: ProviderRow): void => {
@@ -1282,7 +1570,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     if (!emergency && bounce < 0.1) {
       if (bounce < 0.07) {
         t += rng.int(1, Math.max(1, item.acceptSlaMinutes - 1)) * MIN;
-        plan.push(['REJECT', t, look!.providerAdmins.get(provider.id)!, { providerId: provider.id, reason: rng.pick(['人手不足', '超出服务时段', '距离较远']) }, null]);
+        plan.push([
+          'REJECT',
+          t,
+          look!.providerAdmins.get(provider.id)!,
+          { providerId: provider.id, reason: rng.pick(['人手不足', '超出服务时段', '距离较远']) },
+          null,
+        ]);
       } else {
         t += item.acceptSlaMinutes * MIN;
         plan.push(['EXPIRE', t, system, { providerId: provider.id }, null]);
@@ -1298,19 +1592,33 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const worker = rng.pick(workersOf);
     const workerActor = look!.workerUsers.get(worker.id)!;
     t += (emergency ? rng.int(1, 4) : rng.int(1, Math.max(2, Math.floor(item.acceptSlaMinutes * 0.8)))) * MIN;
-    plan.push(['ACCEPT', t, look!.providerAdmins.get(provider.id)!, { providerId: provider.id, workerId: worker.id }, null]);
+    plan.push([
+      'ACCEPT',
+      t,
+      look!.providerAdmins.get(provider.id)!,
+      { providerId: provider.id, workerId: worker.id },
+      null,
+    ]);
     lastProvider.set(continuityKey, provider.id);
     if (cancelAt === 'ACCEPTED') {
       cancel();
       return finish();
     }
     if (exceptionAt === 'ACCEPTED') {
-      plan.push(['REPORT_EXCEPTION', t + rng.int(5, 60) * MIN, workerActor, { reason: rng.pick(EXCEPTION_REASONS) }, null]);
+      plan.push([
+        'REPORT_EXCEPTION',
+        t + rng.int(5, 60) * MIN,
+        workerActor,
+        { reason: rng.pick(EXCEPTION_REASONS) },
+        null,
+      ]);
       return finish();
     }
     const travel = (emergency ? rng.int(4, 22) : rng.int(5, 25)) * MIN;
     const scheduled = o.scheduledStart?.getTime();
-    t = scheduled ? Math.max(t + MIN, scheduled - travel - rng.int(0, 10) * MIN) : t + (emergency ? rng.int(1, 3) : rng.int(2, 20)) * MIN;
+    t = scheduled
+      ? Math.max(t + MIN, scheduled - travel - rng.int(0, 10) * MIN)
+      : t + (emergency ? rng.int(1, 3) : rng.int(2, 20)) * MIN;
     plan.push(['DEPART', t, workerActor, {}, { lat: provider.baseLat, lng: provider.baseLng }]);
     if (cancelAt === 'EN_ROUTE') {
       cancel();
@@ -1318,7 +1626,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     }
     if (exceptionAt === 'EN_ROUTE') {
       t += travel;
-      plan.push(['REPORT_EXCEPTION', t + rng.int(5, 20) * MIN, workerActor, { reason: rng.pick(EXCEPTION_REASONS) }, near(home.lat, home.lng, 5, 60)]);
+      plan.push([
+        'REPORT_EXCEPTION',
+        t + rng.int(5, 20) * MIN,
+        workerActor,
+        { reason: rng.pick(EXCEPTION_REASONS) },
+        near(home.lat, home.lng, 5, 60),
+      ]);
       return finish();
     }
     t += travel;
@@ -1328,7 +1642,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const inDistance = distanceMeters(home, inAt);
     plan.push(['CHECK_IN', t, workerActor, { distanceM: inDistance }, inAt]);
     if (exceptionAt === 'IN_SERVICE') {
-      plan.push(['REPORT_EXCEPTION', t + rng.int(5, 30) * MIN, workerActor, { reason: rng.pick(EXCEPTION_REASONS) }, inAt]);
+      plan.push([
+        'REPORT_EXCEPTION',
+        t + rng.int(5, 30) * MIN,
+        workerActor,
+        { reason: rng.pick(EXCEPTION_REASONS) },
+        inAt,
+      ]);
       return finish();
     }
     const shortened = rng.chance(0.01);
@@ -1336,7 +1656,18 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const outAt = farAway ? near(inAt.lat, inAt.lng, 0, 30) : near(home.lat, home.lng, 3, 60);
     photos = [rng.hex(64), rng.hex(64)];
     const serviceMinutes = Math.round((t - plan[plan.length - 1][1]) / MIN);
-    plan.push(['CHECK_OUT', t, workerActor, { distanceM: distanceMeters(home, outAt), photoCount: photos.length, serviceMinutes, shorterThanMinimum: serviceMinutes < item.minDurationMinutes }, outAt]);
+    plan.push([
+      'CHECK_OUT',
+      t,
+      workerActor,
+      {
+        distanceM: distanceMeters(home, outAt),
+        photoCount: photos.length,
+        serviceMinutes,
+        shorterThanMinimum: serviceMinutes < item.minDurationMinutes,
+      },
+      outAt,
+    ]);
     const confirmer = (): Actor => {
       const eu = look!.elderUsers[ei];
       const fu = look!.familyUsers[ei];
@@ -1352,7 +1683,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       const rating = rng.weighted([5, 4, 3, 2, 1], [68, 22, 6, 2.5, 1.5]);
       comment = rng.chance(0.3) ? rng.pick(RATING_COMMENTS) : undefined;
       // rated with the confirmation mostly, sometimes afterwards, sometimes never
-      plan.push(['CONFIRM', t, who, { onBehalf: who.role === Role.STATION_STAFF, ...(rated < 0.75 ? { rating } : {}) }, null]);
+      plan.push([
+        'CONFIRM',
+        t,
+        who,
+        { onBehalf: who.role === Role.STATION_STAFF, ...(rated < 0.75 ? { rating } : {}) },
+        null,
+      ]);
       confirmed = true;
       if (rated >= 0.75 && rated < 0.82) {
         t += rng.int(1, 600) * MIN;
@@ -1361,7 +1698,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     }
     if (rng.chance(shortened ? 0.4 : 0.012)) {
       t += rng.int(60, 48 * 60) * MIN;
-      plan.push(['COMPLAIN', t, confirmed ? confirmer() : look!.stationStaff.get(e.communityCode)!, { reason: rng.pick(COMPLAINT_REASONS) }, null]);
+      plan.push([
+        'COMPLAIN',
+        t,
+        confirmed ? confirmer() : look!.stationStaff.get(e.communityCode)!,
+        { reason: rng.pick(COMPLAINT_REASONS) },
+        null,
+      ]);
       if (rng.chance(0.85)) {
         t += rng.int(24 * 60, 72 * 60) * MIN;
         plan.push(['RESOLVE', t, dispatcher, { reason: rng.pick(RESOLUTIONS) }, null]);
@@ -1446,7 +1789,10 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     a.note = '演示工单：已接单，请用服务人员账号出发、签到、签退';
     apply(a, out.events, 'CREATE', t0, elderUser, { channel: 'APP', itemId: clean.id, priority: 0 });
     apply(a, out.events, 'OFFER', t0 + 2 * MIN, system, { providerId: provider.id, override: false });
-    apply(a, out.events, 'ACCEPT', t0 + 10 * MIN, look!.providerAdmins.get(provider.id)!, { providerId: provider.id, workerId: demoWorker.id });
+    apply(a, out.events, 'ACCEPT', t0 + 10 * MIN, look!.providerAdmins.get(provider.id)!, {
+      providerId: provider.id,
+      workerId: demoWorker.id,
+    });
     a.providerId = provider.id;
     a.workerId = demoWorker.id;
     out.orders.push(a);

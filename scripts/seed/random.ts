@@ -69,7 +69,9 @@ export class Rng {
   }
 
   hex(n: number): string {
-    return this.bytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+    return this.bytes(Math.ceil(n / 2))
+      .toString('hex')
+      .slice(0, n);
   }
 
   /** A version-4-shaped UUID drawn from this stream (deterministic, not cryptographically random). */

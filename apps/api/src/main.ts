@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   await ds.initialize();
   const applied = await ds.runMigrations({ transaction: 'each' });
   if (applied.length) console.log(`applied ${applied.length} migration(s)`);
-  const demo = config.demoSeed ? await seedDemoIfEmpty(ds, new PiiCipher(config.piiEncryptionKey, config.piiHashKey), config.port) : undefined;
+  const demo = config.demoSeed
+    ? await seedDemoIfEmpty(ds, new PiiCipher(config.piiEncryptionKey, config.piiHashKey), config.port)
+    : undefined;
   await ds.destroy();
 
   const app = await createApp({ config, databaseUrl: db.url });
