@@ -1,0 +1,692 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { ACCESS_RULE, Role, type AccessRule } from '#lib/kernel';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testCipher } from '../support/fixtures.js';
+
+/**
+ * Authorization matrix (issue 3, "Tests", first bullet).
+ *
+ * 1. The routes are read from the running application (every controller Nest discovered, with its
+ *    path, method and access rule), and cross-checked against Express's own router table.
+ * 2. POLICY below is the reviewed access policy, one row per route. The route's access rule must equal
+ *    its row: a new route, or a changed rule, fails until someone adds or edits the row here.
+ * 3. Every route is called as anonymous, as an SOS device and as one A-side user of every role, with an
+ *    in-scope (A-side) and an out-of-scope (B-side) object wherever the route names one, and the status
+ *    is compared with what the row says. Mismatches are collected and printed as one table per route.
+ * 4. List routes are checked for scope filtering: no B-side id in an A-side user's list, and vice versa.
+ */
+
+// ---- the reviewed policy ---------------------------------------------------------------------------
+
+const {
+  ELDER,
+  FAMILY,
+  STATION_STAFF,
+  HUB_STAFF,
+  DISTRICT_DISPATCHER,
+  PROVIDER_ADMIN,
+  WORKER,
+  AUDITOR,
+  PLATFORM_ADMIN,
+} = Role;
+
+/** Every person who signs in (everything but SOS devices). */
+const PEOPLE = [
+  ELDER,
+  FAMILY,
+  STATION_STAFF,
+  HUB_STAFF,
+  DISTRICT_DISPATCHER,
+  PROVIDER_ADMIN,
+  WORKER,
+  AUDITOR,
+  PLATFORM_ADMIN,
+];
+const REGION_STAFF = [STATION_STAFF, HUB_STAFF, DISTRICT_DISPATCHER, PLATFORM_ADMIN];
+const ORDER_REQUESTERS = [ELDER, FAMILY, ...REGION_STAFF];
+const ORDER_VIEWERS = [...ORDER_REQUESTERS, PROVIDER_ADMIN, WORKER, AUDITOR];
+const REGION_READERS = [STATION_STAFF, HUB_STAFF, DISTRICT_DISPATCHER, AUDITOR, PLATFORM_ADMIN];
+
+const PUBLIC = 'public' as const;
+const DEVICE = 'device' as const;
+
+/** The kind of object a path parameter (or a body field) names; each kind has an A-side and a B-side value. */
+type ObjectKind =
+  | 'order' // ACCEPTED order of elder A served by provider A / worker A; B: the same on the B side
+  | 'elder' // elder A / elder B
+  | 'community' // community A1 / B1 (elder registration)
+  | 'provider' // provider A / provider B
+  | 'worker' // worker A / worker B
+  | 'user' // station staff A / station staff B
+  | 'item' // catalogue item (public reference: both "in scope")
+  | 'region'; // region code 150302 / 150303 (public reference: both "in scope")
+
+const REFERENCE_KINDS: ObjectKind[] = ['item', 'region'];
+
+interface Policy {
+  /** The access rule the route must declare (reviewed). */
+  rule: typeof PUBLIC | typeof DEVICE | Role[];
+  /** Path parameter → what it names. Every path parameter needs one. */
+  params?: Record<string, ObjectKind>;
+  /** The object a body field names, when the route has no path parameter (e.g. POST /orders elderId). */
+  bodyObject?: ObjectKind;
+  /** Roles of the rule that reach the use case with the A-side object (default: the whole rule). */
+  reachA?: Role[];
+  /** Roles of the rule that reach the use case with the B-side object (default: PLATFORM_ADMIN, or the whole rule for reference data). */
+  reachB?: Role[];
+  /** Status for a role of the rule refused by the use case (default 404: out of scope leaks nothing). */
+  refused?: 403 | 404;
+  /** Build a body that passes validation (so the call reaches the object check); default {}. */
+  body?: (x: Ctx, side: Side) => Record<string, unknown>;
+  /** The call changes its object: every call expected to reach the use case gets a freshly created one. */
+  mutates?: boolean;
+  /** GET list route whose items must be filtered by the caller's scope. */
+  scopedList?: boolean;
+}
+
+const reason = () => ({ reason: 'authorization matrix' });
+
+let residentSeq = 0;
+/** A fresh, checksum-valid resident ID number (GB 11643) born 1950 in the given district. */
+function nextResidentId(district: string): string {
+  residentSeq += 1;
+  const body = `${district}19500101${String(residentSeq).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+const POLICY: Record<string, Policy> = {
+  'GET /health': { rule: PUBLIC },
+
+  // auth: the bodies are left empty; a 400 shows the guard let the call through
+  'POST /auth/login': { rule: PUBLIC },
+  'POST /auth/refresh': { rule: PUBLIC },
+  'POST /auth/logout': { rule: PUBLIC },
+  'POST /auth/code/request': { rule: PUBLIC },
+  'POST /auth/code/verify': { rule: PUBLIC },
+  'POST /auth/password': { rule: PEOPLE },
+  'GET /auth/me': { rule: PEOPLE },
+
+  'GET /users': { rule: [PLATFORM_ADMIN], scopedList: true },
+  'POST /users': { rule: [PLATFORM_ADMIN] },
+  'GET /users/:id': { rule: [PLATFORM_ADMIN], params: { id: 'user' } },
+  'POST /users/:id/disable': { rule: [PLATFORM_ADMIN], params: { id: 'user' }, mutates: true },
+
+  'GET /regions/tree': { rule: PEOPLE },
+  'GET /regions/:code': { rule: PEOPLE, params: { code: 'region' } },
+  'GET /facilities': { rule: PEOPLE },
+  'POST /facilities': { rule: [PLATFORM_ADMIN] },
+
+  'GET /catalog': { rule: PEOPLE },
+  'GET /catalog/items/:id': { rule: PEOPLE, params: { id: 'item' } },
+  'POST /catalog/items': { rule: [PLATFORM_ADMIN] },
+  // a stale version answers 409 and changes nothing
+  'PATCH /catalog/items/:id': { rule: [PLATFORM_ADMIN], params: { id: 'item' }, body: () => ({ version: 999_999 }) },
+
+  'GET /providers': { rule: [...REGION_READERS, PROVIDER_ADMIN], scopedList: true },
+  'POST /providers': { rule: [PLATFORM_ADMIN] },
+  'GET /providers/:id': { rule: [...REGION_READERS, PROVIDER_ADMIN], params: { id: 'provider' } },
+  'POST /providers/:id/contracts': { rule: [PLATFORM_ADMIN], params: { id: 'provider' } },
+  'GET /providers/:id/workers': { rule: [PROVIDER_ADMIN, PLATFORM_ADMIN], params: { id: 'provider' } },
+  'POST /providers/:id/workers': {
+    rule: [PROVIDER_ADMIN],
+    params: { id: 'provider' },
+    body: () => ({ name: '矩阵测试' }),
+  },
+  'PATCH /providers/:id/workers/:workerId': {
+    rule: [PROVIDER_ADMIN],
+    params: { id: 'provider', workerId: 'worker' },
+  },
+
+  // registering into a community outside one's region is a documented 403 (COMMUNITY_OUT_OF_SCOPE)
+  'POST /elders': {
+    rule: REGION_STAFF,
+    bodyObject: 'community',
+    refused: 403,
+    body: (x, side) => ({
+      name: '矩阵测试',
+      idNumber: nextResidentId(side === 'A' ? '150302' : '150303'),
+      address: '乌海市某街道1号',
+      communityCode: x.object('community', side),
+      livingSituation: 'ALONE',
+    }),
+  },
+  'GET /elders': { rule: [...REGION_READERS, ELDER, FAMILY], scopedList: true },
+  // providers and workers are let through the guard and always get 404 (they see elders via orders only)
+  'GET /elders/:id': {
+    rule: PEOPLE,
+    params: { id: 'elder' },
+    reachA: [ELDER, FAMILY, ...REGION_READERS],
+  },
+  'PATCH /elders/:id': { rule: REGION_STAFF, params: { id: 'elder' }, body: () => ({ version: 999_999 }) },
+  'GET /elders/:id/pii': { rule: REGION_READERS, params: { id: 'elder' } },
+
+  'POST /orders': {
+    rule: ORDER_REQUESTERS,
+    bodyObject: 'elder',
+    body: (x, side) => ({ elderId: x.object('elder', side), itemId: x.t.city.items.CLEAN_HOUR, channel: 'APP' }),
+  },
+  'GET /orders': { rule: ORDER_VIEWERS, scopedList: true },
+  'GET /orders/:id': { rule: ORDER_VIEWERS, params: { id: 'order' } },
+  'GET /orders/:id/events': { rule: ORDER_VIEWERS, params: { id: 'order' } },
+  'POST /orders/:id/offer': {
+    rule: REGION_STAFF,
+    params: { id: 'order' },
+    mutates: true,
+    body: (x) => ({ providerId: x.t.city.provider.a }),
+  },
+  'POST /orders/:id/accept': {
+    rule: [PROVIDER_ADMIN],
+    params: { id: 'order' },
+    mutates: true,
+    body: (x) => ({ workerId: x.t.city.worker.a }),
+  },
+  'POST /orders/:id/reject': { rule: [PROVIDER_ADMIN], params: { id: 'order' }, mutates: true, body: reason },
+  'POST /orders/:id/depart': { rule: [WORKER], params: { id: 'order' }, mutates: true },
+  'POST /orders/:id/check-in': {
+    rule: [WORKER],
+    params: { id: 'order' },
+    mutates: true,
+    body: () => ({ lat: 39.6846, lng: 106.8206 }),
+  },
+  'POST /orders/:id/check-out': {
+    rule: [WORKER],
+    params: { id: 'order' },
+    mutates: true,
+    body: () => ({ lat: 39.6846, lng: 106.8206, photoHashes: ['a'.repeat(64)] }),
+  },
+  'POST /orders/:id/confirm': {
+    rule: [ELDER, FAMILY, STATION_STAFF],
+    params: { id: 'order' },
+    mutates: true,
+    body: () => ({ code: '000000' }),
+  },
+  'POST /orders/:id/rate': {
+    rule: [ELDER, FAMILY],
+    params: { id: 'order' },
+    mutates: true,
+    body: () => ({ rating: 5 }),
+  },
+  'POST /orders/:id/cancel': { rule: ORDER_REQUESTERS, params: { id: 'order' }, mutates: true, body: reason },
+  'POST /orders/:id/exception': {
+    rule: [WORKER, PROVIDER_ADMIN, HUB_STAFF, DISTRICT_DISPATCHER, PLATFORM_ADMIN],
+    params: { id: 'order' },
+    mutates: true,
+    body: reason,
+  },
+  'POST /orders/:id/complaint': { rule: ORDER_REQUESTERS, params: { id: 'order' }, mutates: true, body: reason },
+  'POST /orders/:id/resolve': {
+    rule: [DISTRICT_DISPATCHER, PLATFORM_ADMIN],
+    params: { id: 'order' },
+    mutates: true,
+    body: reason,
+  },
+
+  'POST /sos': { rule: DEVICE },
+};
+
+/**
+ * Routes Express serves outside Nest's controllers (so outside the AccessGuard). Reviewed: the OpenAPI
+ * page and documents are public by design. A new raw Express route must be added here on purpose.
+ */
+const NON_NEST_ROUTES = [
+  'GET /api/docs',
+  'GET /api/docs-json',
+  'GET /api/docs-yaml',
+  'GET /api/docs/',
+  'GET /api/docs/LICENSE',
+  'GET /api/docs/docs/swagger-ui-init.js',
+  'GET /api/docs/index.html',
+  'GET /api/docs/swagger-ui-init.js',
+];
+
+// ---- callers, objects -----------------------------------------------------------------------------
+
+type Side = 'A' | 'B';
+type Caller = Role | 'ANONYMOUS';
+const CALLERS: Caller[] = ['ANONYMOUS', ...Object.values(Role)];
+
+/** One A-side user per role (auditor and admin: the district-A auditor, the city-wide platform admin). */
+const REPRESENTATIVE: Record<Exclude<Role, Role.SOS_DEVICE>, keyof TestApp['city']['users']> = {
+  ELDER: 'elderA',
+  FAMILY: 'familyA',
+  STATION_STAFF: 'stationA',
+  HUB_STAFF: 'hubA',
+  DISTRICT_DISPATCHER: 'dispatcherA',
+  PROVIDER_ADMIN: 'providerAdminA',
+  WORKER: 'workerA',
+  AUDITOR: 'auditorA',
+  PLATFORM_ADMIN: 'admin',
+};
+
+interface Ctx {
+  t: TestApp;
+  object(kind: ObjectKind, side: Side): string;
+}
+
+interface DiscoveredRoute {
+  key: string;
+  method: string;
+  path: string;
+  rule: AccessRule | undefined;
+  handler: string;
+}
+
+function enumerateRoutes(t: TestApp): DiscoveredRoute[] {
+  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  const reflector = new Reflector();
+  const routes: DiscoveredRoute[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const { metatype, instance } = wrapper;
+    if (!metatype || !instance) continue;
+    const controllerPaths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+    const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of scanner.getAllMethodNames(proto)) {
+      const handler = proto[name];
+      const methodPaths: string | string[] | undefined = Reflect.getMetadata(PATH_METADATA, handler);
+      if (methodPaths === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, metatype as never]);
+      for (const cp of controllerPaths)
+        for (const mp of ([] as string[]).concat(methodPaths)) {
+          const path =
+            '/' +
+            [cp, mp]
+              .map((p) => p.replace(/^\/+|\/+$/g, ''))
+              .filter(Boolean)
+              .join('/');
+          routes.push({ key: `${method} ${path}`, method, path, rule, handler: `${metatype.name}.${name}` });
+        }
+    }
+  }
+  return routes.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** What Express itself will answer (method + path of every route layer). */
+function expressRoutes(t: TestApp): string[] {
+  const instance = t.app.getHttpAdapter().getInstance() as {
+    router?: { stack: Layer[] };
+    _router?: { stack: Layer[] };
+  };
+  interface Layer {
+    route?: { path: string | string[]; methods: Record<string, boolean> };
+  }
+  const stack = (instance.router ?? instance._router)?.stack ?? [];
+  const keys = new Set<string>();
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    for (const m of Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m] && m !== '_all'))
+      for (const p of ([] as string[]).concat(layer.route.path)) keys.add(`${m.toUpperCase()} ${p}`);
+  }
+  return [...keys].sort();
+}
+
+function ruleOf(policy: Policy): AccessRule {
+  if (policy.rule === PUBLIC) return { public: true };
+  if (policy.rule === DEVICE) return { device: true };
+  return { roles: policy.rule };
+}
+
+function sameRule(a: AccessRule | undefined, b: AccessRule): boolean {
+  if (!a) return false;
+  if ('public' in b) return 'public' in a && a.public === true;
+  if ('device' in b) return 'device' in a && a.device === true;
+  return 'roles' in a && [...a.roles].sort().join(',') === [...b.roles].sort().join(',');
+}
+
+function describeRule(rule: AccessRule | undefined): string {
+  if (!rule) return '(none)';
+  if ('public' in rule) return 'PUBLIC';
+  if ('device' in rule) return 'DEVICE';
+  return `[${[...rule.roles].sort().join(', ')}]`;
+}
+
+function pathParams(path: string): string[] {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+}
+
+// ---- expectations --------------------------------------------------------------------------------
+
+/** 'reach' = the call got past the guard and the object check (any status but 401/403/404 and 5xx). */
+type Expect = 'reach' | 401 | 403 | 404;
+
+function expected(policy: Policy, caller: Caller, side: Side | null): Expect {
+  if (policy.rule === PUBLIC) return 'reach';
+  if (policy.rule === DEVICE) return caller === Role.SOS_DEVICE ? 'reach' : 401;
+  if (caller === 'ANONYMOUS' || caller === Role.SOS_DEVICE) return 401; // no bearer token
+  if (!policy.rule.includes(caller)) return 403;
+  const kind = objectKind(policy);
+  if (!kind || !side) return 'reach';
+  const reachA = policy.reachA ?? policy.rule;
+  const reachB =
+    policy.reachB ?? (REFERENCE_KINDS.includes(kind) ? reachA : reachA.filter((r) => r === PLATFORM_ADMIN));
+  const reach = side === 'A' ? reachA : reachB;
+  return reach.includes(caller) ? 'reach' : (policy.refused ?? 404);
+}
+
+function objectKind(policy: Policy): ObjectKind | undefined {
+  return policy.bodyObject ?? (policy.params ? Object.values(policy.params)[0] : undefined);
+}
+
+function matches(want: Expect, status: number): boolean {
+  if (want === 'reach') return ![401, 403, 404].includes(status) && status < 500;
+  return status === want;
+}
+
+// ---- the test ------------------------------------------------------------------------------------
+
+describe('authorization matrix over the application’s own route table', () => {
+  let t: TestApp;
+  let routes: DiscoveredRoute[];
+  const tokens = new Map<Caller, string>();
+  const shared: Record<ObjectKind, Record<Side, string>> = {} as never;
+  const freshOrders: Record<Side, string[]> = { A: [], B: [] };
+  let freshUserCount = 0;
+
+  const bearer = (who: keyof TestApp['city']['users']) => t.tokenFor(t.city.users[who]);
+
+  async function orderOnSide(side: Side): Promise<string> {
+    const u =
+      side === 'A'
+        ? { req: 'familyA', staff: 'stationA', pa: 'providerAdminA' }
+        : { req: 'stationB', staff: 'stationB', pa: 'providerAdminB' };
+    const as = async (who: string) => ({ Authorization: `Bearer ${await bearer(who as never)}` });
+    const created = await t
+      .http()
+      .post('/orders')
+      .set(await as(u.req))
+      .send({
+        elderId: side === 'A' ? t.city.elder.a : t.city.elder.b,
+        itemId: t.city.items.CLEAN_HOUR,
+        channel: 'APP',
+      });
+    if (created.status !== 201)
+      throw new Error(`order setup (${side}): ${created.status} ${JSON.stringify(created.body)}`);
+    const id: string = created.body.id;
+    const offered = await t
+      .http()
+      .post(`/orders/${id}/offer`)
+      .set(await as(u.staff))
+      .send({ providerId: side === 'A' ? t.city.provider.a : t.city.provider.b });
+    if (offered.status !== 200)
+      throw new Error(`offer setup (${side}): ${offered.status} ${JSON.stringify(offered.body)}`);
+    const accepted = await t
+      .http()
+      .post(`/orders/${id}/accept`)
+      .set(await as(u.pa))
+      .send({ workerId: side === 'A' ? t.city.worker.a : t.city.worker.b });
+    if (accepted.status !== 200)
+      throw new Error(`accept setup (${side}): ${accepted.status} ${JSON.stringify(accepted.body)}`);
+    freshOrders[side].push(id);
+    return id;
+  }
+
+  /** A throw-away station-staff account on the given side (for disable). */
+  async function userOnSide(side: Side): Promise<string> {
+    const id = randomUUID();
+    const cipher = testCipher();
+    freshUserCount += 1;
+    const phone = `137${String(50_000_000 + freshUserCount).slice(-8)}`;
+    const [code, path] = side === 'A' ? [t.city.community.a1, t.city.path.a1] : [t.city.community.b1, t.city.path.b1];
+    await t.ds.query(
+      `INSERT INTO app_user (id, display_name, phone_enc, phone_hash, password_hash, role, region_code, region_path)
+       VALUES ($1, $2, $3, $4, NULL, 'STATION_STAFF', $5, $6)`,
+      [id, `matrix-${freshUserCount}`, cipher.encrypt(phone), cipher.blindIndex(phone), code, path],
+    );
+    return id;
+  }
+
+  async function fresh(kind: ObjectKind, side: Side): Promise<string> {
+    if (kind === 'order') return orderOnSide(side);
+    if (kind === 'user') return userOnSide(side);
+    throw new Error(`no fresh objects of kind ${kind}: add a factory or drop "mutates"`);
+  }
+
+  /** Fingerprint of the shared objects: calls that are refused must change none of them. */
+  async function fingerprint(): Promise<unknown> {
+    return {
+      orders: await t.ds.query(
+        `SELECT id, state, version, provider_id, worker_id FROM service_order WHERE id = ANY($1::uuid[]) ORDER BY id`,
+        [[shared.order.A, shared.order.B]],
+      ),
+      elders: await t.ds.query(`SELECT id, version, status FROM elder WHERE id = ANY($1::uuid[]) ORDER BY id`, [
+        Object.values(t.city.elder),
+      ]),
+      users: await t.ds.query(`SELECT id, status, token_version FROM app_user WHERE id = ANY($1::uuid[]) ORDER BY id`, [
+        Object.values(t.city.users).map((u) => u.id),
+      ]),
+      workers: await t.ds.query(
+        `SELECT id, name, status, qualifications FROM worker WHERE id = ANY($1::uuid[]) ORDER BY id`,
+        [Object.values(t.city.worker)],
+      ),
+      items: await t.ds.query(`SELECT id, version, active, price_cents FROM service_item ORDER BY id`),
+      contracts: await t.ds.query(`SELECT count(*)::int AS n FROM provider_contract`),
+    };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+    routes = enumerateRoutes(t);
+    for (const [role, who] of Object.entries(REPRESENTATIVE)) tokens.set(role as Role, await bearer(who));
+    shared.order = { A: await orderOnSide('A'), B: await orderOnSide('B') };
+    freshOrders.A.length = 0;
+    freshOrders.B.length = 0;
+    shared.elder = { A: t.city.elder.a, B: t.city.elder.b };
+    shared.community = { A: t.city.community.a1, B: t.city.community.b1 };
+    shared.provider = { A: t.city.provider.a, B: t.city.provider.b };
+    shared.worker = { A: t.city.worker.a, B: t.city.worker.b };
+    shared.user = { A: t.city.users.stationA.id, B: t.city.users.stationB.id };
+    shared.item = { A: t.city.items.CLEAN_HOUR, B: t.city.items.SOS_RESPONSE };
+    shared.region = { A: t.city.district.a, B: t.city.district.b };
+  });
+  afterAll(async () => t?.close());
+
+  it('finds the application’s routes (sanity: the enumeration is not empty and sees every controller)', () => {
+    expect(routes.length).toBeGreaterThan(40);
+    const controllers = new Set(routes.map((r) => r.handler.split('.')[0]));
+    expect([...controllers].sort()).toEqual(
+      expect.arrayContaining([
+        'AuthController',
+        'CatalogController',
+        'EldersController',
+        'HealthController',
+        'OrdersController',
+        'ProvidersController',
+        'RegionsController',
+        'SosController',
+        'UsersController',
+      ]),
+    );
+    // no two handlers on the same method + path
+    const dupes = routes.map((r) => r.key).filter((k, i, all) => all.indexOf(k) !== i);
+    expect(dupes).toEqual([]);
+  });
+
+  it('Express serves exactly the Nest routes plus the reviewed non-Nest routes (nothing bypasses the guard)', () => {
+    const nest = new Set(routes.map((r) => r.key));
+    const extra = expressRoutes(t).filter((k) => !nest.has(k));
+    const missing = [...nest].filter((k) => !expressRoutes(t).includes(k));
+    expect({
+      unreviewedExpressRoutes: extra.filter((k) => !NON_NEST_ROUTES.includes(k)),
+      nestRoutesExpressDoesNotServe: missing,
+    }).toEqual({
+      unreviewedExpressRoutes: [],
+      nestRoutesExpressDoesNotServe: [],
+    });
+  });
+
+  it('every route declares an access rule', () => {
+    const offenders = routes.filter((r) => !r.rule).map((r) => `${r.key} (${r.handler})`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('every route has a row in the reviewed policy table and its rule equals the row', () => {
+    const problems: string[] = [];
+    for (const r of routes) {
+      const row = POLICY[r.key];
+      if (!row) {
+        problems.push(
+          `${r.key} (${r.handler}, rule ${describeRule(r.rule)}): no row in POLICY of test/authz/route-matrix.e2e-spec.ts — add one after reviewing who may call it`,
+        );
+        continue;
+      }
+      if (!sameRule(r.rule, ruleOf(row)))
+        problems.push(
+          `${r.key}: the route declares ${describeRule(r.rule)} but the reviewed policy says ${describeRule(ruleOf(row))} — review and update one of them`,
+        );
+      const declared = Object.keys(row.params ?? {}).sort();
+      if (declared.join() !== pathParams(r.path).sort().join())
+        problems.push(
+          `${r.key}: path parameters [${pathParams(r.path)}] but the row resolves [${declared}] — say what each parameter names`,
+        );
+    }
+    const known = new Set(routes.map((r) => r.key));
+    for (const key of Object.keys(POLICY))
+      if (!known.has(key)) problems.push(`${key}: row in POLICY but no such route any more — remove the row`);
+    expect(problems).toEqual([]);
+  });
+
+  it('every route × every role × in-scope and out-of-scope object answers as the policy says', async () => {
+    const before = await fingerprint();
+    const ctx: Ctx = { t, object: (kind, side) => shared[kind][side] };
+    interface Call {
+      route: DiscoveredRoute;
+      policy: Policy;
+      caller: Caller;
+      side: Side | null;
+    }
+    const calls: Call[] = [];
+    for (const route of routes) {
+      const policy = POLICY[route.key];
+      if (!policy) continue; // reported by the test above
+      const sides: (Side | null)[] = objectKind(policy) ? ['A', 'B'] : [null];
+      for (const caller of CALLERS) for (const side of sides) calls.push({ route, policy, caller, side });
+    }
+
+    const mismatches: string[] = [];
+    const tally = { calls: 0, reach: 0, 401: 0, 403: 0, 404: 0 } as Record<string, number>;
+
+    async function run(c: Call): Promise<void> {
+      const want = expected(c.policy, c.caller, c.side);
+      const objects: Record<string, string> = {};
+      const needsFresh = c.policy.mutates && want === 'reach';
+      for (const [param, kind] of Object.entries(c.policy.params ?? {})) {
+        const side = c.side ?? 'A';
+        objects[param] =
+          needsFresh && param === Object.keys(c.policy.params!)[0] ? await fresh(kind, side) : shared[kind][side];
+      }
+      const url = c.route.path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(objects[p]));
+      const body = c.policy.body?.(ctx, c.side ?? 'A') ?? {};
+      let req = t.http()[c.route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](url);
+      if (c.caller === Role.SOS_DEVICE) req = req.set('X-Device-Key', t.city.deviceKeyA);
+      else if (c.caller !== 'ANONYMOUS') req = req.set('Authorization', `Bearer ${tokens.get(c.caller)}`);
+      const res = c.route.method === 'GET' ? await req : await req.send(body);
+      tally.calls += 1;
+      tally[String(want)] += 1;
+      const code = (res.body as { code?: string } | undefined)?.code;
+      // a body that was meant to be valid but is not would hide the object check behind a 400
+      const unreached = want === 'reach' && c.policy.body !== undefined && code === 'VALIDATION_FAILED';
+      if (!matches(want, res.status) || unreached)
+        mismatches.push(
+          `${c.route.key.padEnd(40)} ${String(c.caller).padEnd(20)} ${(c.side ?? '-').padEnd(2)} expected ${String(want).padEnd(5)} got ${res.status} ${code ?? ''}${unreached ? ` (test body invalid: ${JSON.stringify(res.body)})` : ''}`,
+        );
+    }
+
+    // a small pool: fast, and per-call objects keep the calls independent
+    const queue = [...calls];
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) await run(c);
+      }),
+    );
+
+    const after = await fingerprint();
+    // eslint-disable-next-line no-console
+    console.log(
+      `authorization matrix: ${routes.length} routes × ${CALLERS.length} callers → ${tally.calls} calls ` +
+        `(expected: ${tally.reach} reach the use case, ${tally[401]} × 401, ${tally[403]} × 403, ${tally[404]} × 404)`,
+    );
+    expect({ mismatches: mismatches.sort() }).toEqual({ mismatches: [] });
+    // refused calls and calls on shared objects changed nothing (the mutating ones got fresh objects)
+    expect(after).toEqual(before);
+  });
+
+  it('list routes only show objects in the caller’s scope (A-side users see no B-side object and vice versa)', async () => {
+    const users = t.city.users;
+    const idsA = [
+      t.city.elder.a,
+      t.city.elder.a2,
+      t.city.provider.a,
+      t.city.worker.a,
+      t.city.worker.a2,
+      shared.order.A,
+      ...freshOrders.A,
+      users.stationA.id,
+      users.hubA.id,
+      users.dispatcherA.id,
+      users.providerAdminA.id,
+      users.workerA.id,
+    ];
+    const idsB = [
+      t.city.elder.b,
+      t.city.provider.b,
+      t.city.worker.b,
+      shared.order.B,
+      ...freshOrders.B,
+      users.stationB.id,
+      users.dispatcherB.id,
+      users.providerAdminB.id,
+      users.workerB.id,
+    ];
+    const sideOf: Partial<Record<keyof typeof users, Side>> = {
+      elderA: 'A',
+      familyA: 'A',
+      stationA: 'A',
+      hubA: 'A',
+      dispatcherA: 'A',
+      providerAdminA: 'A',
+      workerA: 'A',
+      auditorA: 'A',
+      stationB: 'B',
+      dispatcherB: 'B',
+      providerAdminB: 'B',
+      workerB: 'B',
+    };
+    const lists = routes.filter((r) => POLICY[r.key]?.scopedList);
+    expect(lists.map((r) => r.key).sort()).toEqual(['GET /elders', 'GET /orders', 'GET /providers', 'GET /users']);
+    const problems: string[] = [];
+    let checked = 0;
+    for (const route of lists) {
+      const rule = POLICY[route.key].rule as Role[];
+      for (const [who, side] of Object.entries(sideOf) as [keyof typeof users, Side][]) {
+        if (!rule.includes(users[who].role)) continue;
+        const res = await t
+          .http()
+          .get(`${route.path}?limit=200`)
+          .set('Authorization', `Bearer ${await bearer(who)}`);
+        if (res.status !== 200) {
+          problems.push(`${route.key} as ${who}: ${res.status} ${JSON.stringify(res.body)}`);
+          continue;
+        }
+        checked += 1;
+        const text = JSON.stringify(res.body);
+        const foreign = (side === 'A' ? idsB : idsA).filter((id) => text.includes(id));
+        if (foreign.length)
+          problems.push(
+            `${route.key} as ${who}: shows ${foreign.length} object(s) of the other side: ${foreign.join(', ')}`,
+          );
+        const items = Array.isArray(res.body) ? res.body : (res.body as { items?: unknown[] }).items;
+        if (!items?.length) problems.push(`${route.key} as ${who}: empty list (the check would prove nothing)`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(10);
+  });
+});
