@@ -127,6 +127,32 @@ describe('service order lifecycle over HTTP', () => {
     expect((await d.get('familyA', id)).body.state).toBe('COMPLETED');
   });
 
+  it('assigns only an active, qualified worker of the provider on the order', async () => {
+    const created = await d.create('familyA', { itemId: t.city.items.BATH_HOME });
+    const id: string = created.body.id;
+    await d.act('stationA', id, 'offer', { providerId: t.city.provider.a });
+    const unqualified = await d.act('providerAdminA', id, 'accept', { workerId: t.city.worker.a2 });
+    expect(unqualified.status).toBe(409);
+    expect(unqualified.body.code).toBe('WORKER_NOT_QUALIFIED');
+    const foreign = await d.act('providerAdminA', id, 'accept', { workerId: t.city.worker.b });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('WORKER_NOT_FOUND');
+    await t.ds.query(`UPDATE worker SET status = 'SUSPENDED' WHERE id = $1`, [t.city.worker.a]);
+    try {
+      expect((await d.act('providerAdminA', id, 'accept', { workerId: t.city.worker.a })).body.code).toBe('WORKER_NOT_ACTIVE');
+    } finally {
+      await t.ds.query(`UPDATE worker SET status = 'ACTIVE' WHERE id = $1`, [t.city.worker.a]);
+    }
+    expect((await d.act('providerAdminA', id, 'accept', { workerId: t.city.worker.a })).body.state).toBe('ACCEPTED');
+  });
+
+  it('takes no new order for an elder who has died', async () => {
+    await t.ds.query(`UPDATE elder SET status = 'DECEASED', deceased_on = current_date WHERE id = $1`, [t.city.elder.a2]);
+    const res = await d.create('hubA', { elderId: t.city.elder.a2 });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('ELDER_NOT_ACTIVE');
+  });
+
   it('lets station staff confirm on behalf of an elder with the code', async () => {
     const id = await d.orderAt('COMPLETED');
     const sms = await lastMessage(t, t.city.elderPhone.a);

@@ -5,6 +5,9 @@ import { PiiCipher, Role } from '#lib/kernel';
 import { STANDARD_ITEMS, STANDARD_SERVICE_TYPES } from '#lib/catalog';
 
 export const TEST_PASSWORD = 'Elder-Care-2026!';
+/** The fixture elders' ID numbers and names (checked for in logs). */
+export const FIXTURE_ID_NUMBERS = ['150302194503051226', '150303194707082421', '150302193811193325'];
+export const FIXTURE_ELDER_NAMES = ['张秀英', '刘桂兰', '陈玉珍'];
 
 /**
  * A small city with two of everything, so that every test has an in-scope and an out-of-scope object:
@@ -129,9 +132,9 @@ export async function seedMiniCity(ds: DataSource, cipher = testCipher()): Promi
     );
     return id;
   };
-  const elderA = await elder('张秀英', '150302194503051226', elderPhone.a, '150302001001', path.a1, 39.6845, 106.8205, ['MINIMUM_LIVING', 'ADVANCED_AGE'], 2);
-  const elderB = await elder('刘桂兰', '150303194707082421', elderPhone.b, '150303001001', path.b1, 39.4412, 106.8825, ['EXTREME_POVERTY'], 3);
-  const elderA2 = await elder('陈玉珍', '150302193811193325', elderPhone.a2, '150302001201', path.a2, 39.7201, 106.8602, [], 0);
+  const elderA = await elder(FIXTURE_ELDER_NAMES[0], FIXTURE_ID_NUMBERS[0], elderPhone.a, '150302001001', path.a1, 39.6845, 106.8205, ['MINIMUM_LIVING', 'ADVANCED_AGE'], 2);
+  const elderB = await elder(FIXTURE_ELDER_NAMES[1], FIXTURE_ID_NUMBERS[1], elderPhone.b, '150303001001', path.b1, 39.4412, 106.8825, ['EXTREME_POVERTY'], 3);
+  const elderA2 = await elder(FIXTURE_ELDER_NAMES[2], FIXTURE_ID_NUMBERS[2], elderPhone.a2, '150302001201', path.a2, 39.7201, 106.8602, [], 0);
 
   const passwordHash = await hash(TEST_PASSWORD);
   const user = async (role: Role, extra: { region?: [string, string]; providerId?: string; workerId?: string; elderId?: string; password?: boolean } = {}) => {

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { TokenService } from '#lib/identity';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/config.js';
-import { seedMiniCity, TEST_KEYS, type MiniCity } from './fixtures.js';
+import { FIXTURE_ELDER_NAMES, FIXTURE_ID_NUMBERS, seedMiniCity, TEST_KEYS, TEST_PASSWORD, type MiniCity } from './fixtures.js';
 
 /** Everything the app logged during this test file (checked for personal data). */
 export class LogCapture extends Writable {
@@ -77,8 +77,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await app.listen(0, '127.0.0.1');
       ds = app.get(DataSource);
     },
+    /** Closes the app and fails the file if anything it logged holds personal data. */
     async close() {
       await app.close();
+      assertNoPersonalData(logs.text(), city);
     },
   };
   return t;
@@ -88,4 +90,21 @@ function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * Every e2e file ends here: the logs of the whole run must not hold a phone number, an ID number,
+ * an elder's name or a password — neither the fixture's own values nor anything shaped like one.
+ */
+export function assertNoPersonalData(text: string, city: MiniCity): void {
+  const phones = [...Object.values(city.users).map((u) => u.phone), ...Object.values(city.elderPhone), city.familyPhone];
+  const found: string[] = [];
+  if (phones.some((p) => text.includes(p))) found.push('a fixture phone number');
+  if (FIXTURE_ID_NUMBERS.some((id) => text.includes(id))) found.push('a fixture ID number');
+  if (FIXTURE_ELDER_NAMES.some((n) => text.includes(n))) found.push('an elder name');
+  if (text.includes(TEST_PASSWORD)) found.push('the password');
+  if (/(?<![\d.])1[3-9]\d{9}(?!\d)/.test(text)) found.push('something shaped like a mobile number');
+  if (/(?<![\d.])\d{17}[\dX](?!\d)/.test(text)) found.push('something shaped like an ID number');
+  // never print the value itself
+  if (found.length) throw new Error(`the API logged personal data: ${found.join(', ')}`);
 }

@@ -219,6 +219,13 @@ export class CatalogService {
     return snapshot;
   }
 
+  /** The active item with this stable code (e.g. SOS_RESPONSE for one-key calls). */
+  async getActiveItemByCode(code: string): Promise<CatalogItemSnapshot> {
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM service_item WHERE code = $1`, [code]);
+    if (!rows[0]) throw notFound(code);
+    return this.getActiveItem(rows[0].id);
+  }
+
   async findItem(id: string, m: { query: DataSource['query'] } = this.db): Promise<CatalogItemView | null> {
     if (typeof id !== 'string' || !UUID.test(id)) return null;
     const rows: CatalogItemView[] = await m.query(`SELECT ${ITEM_COLUMNS} FROM service_item WHERE id = $1`, [id]);

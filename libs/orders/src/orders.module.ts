@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { OrdersController, SosController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
-import { OrderReferences } from './order-references.js';
+import { CatalogModule } from '#lib/catalog';
+import { EldersModule } from '#lib/elders';
+import { ProvidersModule } from '#lib/providers';
 
 @Module({
+  imports: [EldersModule, CatalogModule, ProvidersModule],
   controllers: [OrdersController, SosController],
-  providers: [OrdersService, OrderReferences],
+  providers: [OrdersService],
   exports: [OrdersService],
 })
 export class OrdersModule {}

@@ -14,11 +14,13 @@ import {
 } from '#lib/kernel';
 import { AuditAction, AuditTrailService } from '#lib/audit-trail';
 import { NotificationPort } from '#lib/notifications';
+import { CatalogService, type CatalogItemSnapshot } from '#lib/catalog';
+import { EldersService, type ElderForOrder } from '#lib/elders';
+import { ProvidersService, workerHasQualification } from '#lib/providers';
 import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
 import { actionsFrom, nextState, OrderAction } from './order-state-machine.js';
 import { canActOnOrder, canRequestFor, canViewOrder, seesServiceAddress, type OrderScope } from './order-policy.js';
 import { OrderError, OrderErrorCode as E } from './orders.errors.js';
-import { OrderReferences, type ElderForOrder, type ItemForOrder } from './order-references.js';
 import type {
   AcceptOrderDto,
   CheckOutDto,
@@ -180,7 +182,9 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly db: DataSource,
-    private readonly refs: OrderReferences,
+    private readonly elders: EldersService,
+    private readonly catalog: CatalogService,
+    private readonly providers: ProvidersService,
     @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
     private readonly notifications: NotificationPort,
     private readonly audit: AuditTrailService,
@@ -190,10 +194,9 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
 
   /** Creates an order (待派单). With an Idempotency-Key, a retry returns the same order. */
   async create(actor: Actor, dto: CreateOrderDto, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
-    const elder = await this.refs.elder(dto.elderId);
-    if (!elder || !canRequestFor(actor, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found', { elderId: dto.elderId });
-    const item = await this.refs.item(dto.itemId);
-    if (!item) throw new OrderError(E.ITEM_NOT_FOUND, 'catalogue item not found', { itemId: dto.itemId });
+    const elder = await this.elders.getElderForOrder(dto.elderId);
+    if (!canRequestFor(actor, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found', { id: dto.elderId });
+    const item = await this.catalog.getActiveItem(dto.itemId);
     const schedule = this.checkSchedule(dto.scheduledStart, dto.scheduledEnd);
     const staff = actor.role !== Role.ELDER && actor.role !== Role.FAMILY;
     const priority =
@@ -213,10 +216,10 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   /** One-key call from an SOS device: an EMERGENCY order for its elder. */
   async raiseSos(device: Actor, dto: SosDto, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
     const elderId = device.elderIds?.[0];
-    const elder = elderId ? await this.refs.elder(elderId) : undefined;
-    if (!elder || !canRequestFor(device, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found');
-    const item = await this.refs.itemByCode('SOS_RESPONSE');
-    if (!item) throw new OrderError(E.ITEM_NOT_FOUND, 'the catalogue has no SOS_RESPONSE item');
+    if (!elderId) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found');
+    const elder = await this.elders.getElderForOrder(elderId);
+    if (!canRequestFor(device, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found');
+    const item = await this.catalog.getActiveItemByCode('SOS_RESPONSE');
     const location = dto.lat !== undefined && dto.lng !== undefined ? { lat: dto.lat, lng: dto.lng } : null;
     return this.insertOrder(device, elder, item, {
       channel: OrderChannel.SOS,
@@ -234,7 +237,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   private async insertOrder(
     actor: Actor,
     elder: ElderForOrder,
-    item: ItemForOrder,
+    item: CatalogItemSnapshot,
     o: {
       channel: OrderChannel;
       quantity: number;
@@ -248,7 +251,6 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     },
   ): Promise<{ order: OrderView; replayed: boolean }> {
     if (elder.status !== 'ACTIVE') throw new OrderError(E.ELDER_NOT_ACTIVE, `elder is ${elder.status}: no new orders`);
-    if (!item.active) throw new OrderError(E.ITEM_INACTIVE, 'this catalogue item is no longer offered');
     const id = randomUUID();
     const orderNo = newOrderNo();
     const total = Math.round(item.priceCents * o.quantity);
@@ -365,11 +367,11 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return this.act(actor, id, OrderAction.OFFER, {
       expectedVersion: dto.version,
       guard: async (o) => {
-        slaMinutes = (await this.refs.item(o.item_id))?.acceptSlaMinutes ?? slaMinutes;
-        const provider = await this.refs.provider(dto.providerId);
-        if (!provider || provider.status !== 'ACTIVE')
-          throw new OrderError(E.PROVIDER_NOT_FOUND, 'provider not found or suspended', { providerId: dto.providerId });
-        if (await this.refs.isContracted(provider.id, o.service_type, o.community_code)) return;
+        slaMinutes = (await this.catalog.findItem(o.item_id))?.acceptSlaMinutes ?? slaMinutes;
+        const provider = await this.providers.getProvider(dto.providerId);
+        if (provider.status !== 'ACTIVE')
+          throw new OrderError(E.PROVIDER_NOT_AVAILABLE, 'the provider is suspended', { providerId: dto.providerId });
+        if (await this.providers.isContracted(provider.id, o.service_type, o.community_code)) return;
         if (!dto.override)
           throw new OrderError(E.PROVIDER_NOT_CONTRACTED, 'the provider has no contract for this service in this community; a district dispatcher may override with a reason');
         if (actor.role !== Role.DISTRICT_DISPATCHER && actor.role !== Role.PLATFORM_ADMIN)
@@ -399,11 +401,9 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
       guard: async (o) => {
         if (o.offer_expires_at && o.offer_expires_at.getTime() < Date.now())
           throw new OrderError(E.OFFER_EXPIRED, 'the offer has expired');
-        const worker = await this.refs.worker(dto.workerId);
-        if (!worker || worker.providerId !== o.provider_id)
-          throw new OrderError(E.WORKER_NOT_FOUND, 'worker not found in your organisation', { workerId: dto.workerId });
-        if (worker.status !== 'ACTIVE') throw new OrderError(E.WORKER_NOT_AVAILABLE, `worker is ${worker.status}`);
-        if (o.required_qualification && !worker.qualifications.includes(o.required_qualification))
+        // 404 unless the worker belongs to the provider on this order; 400 unless ACTIVE
+        const worker = await this.providers.getWorkerForAssignment(o.provider_id!, dto.workerId);
+        if (!workerHasQualification(worker, o.required_qualification))
           throw new OrderError(E.WORKER_NOT_QUALIFIED, `this service needs a worker qualified as ${o.required_qualification}`);
       },
       patch: () => ({ worker_id: dto.workerId, offer_expires_at: null }),
@@ -626,9 +626,8 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async sendConfirmationCode(view: OrderView, code: string): Promise<void> {
-    const phones = await this.refs.confirmationPhones(view.elder.id);
-    for (const enc of phones) {
-      await this.notifications.send(this.cipher.decrypt(enc), 'ORDER_CONFIRMATION_CODE', { orderNo: view.orderNo, code });
+    for (const phone of await this.elders.getConfirmationPhones(view.elder.id)) {
+      await this.notifications.send(phone, 'ORDER_CONFIRMATION_CODE', { orderNo: view.orderNo, code });
     }
   }
 
