@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { RequestMethod } from '@nestjs/common';
+import { Controller, Get, RequestMethod, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { ACCESS_RULE, Role, type AccessRule } from '#lib/kernel';
@@ -249,8 +250,19 @@ const NON_NEST_ROUTES = [
 // ---- callers, objects -----------------------------------------------------------------------------
 
 type Side = 'A' | 'B';
-type Caller = Role | 'ANONYMOUS';
-const CALLERS: Caller[] = ['ANONYMOUS', ...Object.values(Role)];
+/**
+ * Second users of a role whose own scope differs from the representative's by design. Their
+ * expectations are derived from their role's (see expected()), so the table stays one row per route.
+ */
+const VARIANTS = {
+  /** same provider as worker A, but not assigned to the orders: every order is "not found" */
+  WORKER_UNASSIGNED: { role: WORKER, user: 'workerA2' },
+  /** a city-level auditor: B-side objects are in scope too */
+  AUDITOR_CITY: { role: AUDITOR, user: 'auditorCity' },
+} as const;
+type Variant = keyof typeof VARIANTS;
+type Caller = Role | 'ANONYMOUS' | Variant;
+const CALLERS: Caller[] = ['ANONYMOUS', ...Object.values(Role), ...(Object.keys(VARIANTS) as Variant[])];
 
 /** One A-side user per role (auditor and admin: the district-A auditor, the city-wide platform admin). */
 const REPRESENTATIVE: Record<Exclude<Role, Role.SOS_DEVICE>, keyof TestApp['city']['users']> = {
@@ -278,8 +290,9 @@ interface DiscoveredRoute {
   handler: string;
 }
 
-function enumerateRoutes(t: TestApp): DiscoveredRoute[] {
-  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
+/** Every controller route of a Nest application, with its access rule read the way the AccessGuard reads it. */
+function enumerateRoutes(app: INestApplication): DiscoveredRoute[] {
+  const discovery = new DiscoveryService(app.get(ModulesContainer));
   const scanner = new MetadataScanner();
   const reflector = new Reflector();
   const routes: DiscoveredRoute[] = [];
@@ -310,8 +323,8 @@ function enumerateRoutes(t: TestApp): DiscoveredRoute[] {
 }
 
 /** What Express itself will answer (method + path of every route layer). */
-function expressRoutes(t: TestApp): string[] {
-  const instance = t.app.getHttpAdapter().getInstance() as {
+function expressRoutes(app: INestApplication): string[] {
+  const instance = app.getHttpAdapter().getInstance() as {
     router?: { stack: Layer[] };
     _router?: { stack: Layer[] };
   };
@@ -358,6 +371,11 @@ function pathParams(path: string): string[] {
 type Expect = 'reach' | 401 | 403 | 404;
 
 function expected(policy: Policy, caller: Caller, side: Side | null): Expect {
+  if (caller === 'WORKER_UNASSIGNED') {
+    const asWorker = expected(policy, WORKER, side);
+    return asWorker === 'reach' && objectKind(policy) === 'order' ? 404 : asWorker;
+  }
+  if (caller === 'AUDITOR_CITY') return expected(policy, AUDITOR, side && 'A');
   if (policy.rule === PUBLIC) return 'reach';
   if (policy.rule === DEVICE) return caller === Role.SOS_DEVICE ? 'reach' : 401;
   if (caller === 'ANONYMOUS' || caller === Role.SOS_DEVICE) return 401; // no bearer token
@@ -473,8 +491,9 @@ describe('authorization matrix over the application’s own route table', () => 
 
   beforeAll(async () => {
     t = await startTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
-    routes = enumerateRoutes(t);
+    routes = enumerateRoutes(t.app);
     for (const [role, who] of Object.entries(REPRESENTATIVE)) tokens.set(role as Role, await bearer(who));
+    for (const [label, v] of Object.entries(VARIANTS)) tokens.set(label as Variant, await bearer(v.user));
     shared.order = { A: await orderOnSide('A'), B: await orderOnSide('B') };
     freshOrders.A.length = 0;
     freshOrders.B.length = 0;
@@ -509,10 +528,31 @@ describe('authorization matrix over the application’s own route table', () => 
     expect(dupes).toEqual([]);
   });
 
+  it('the enumeration sees a route that declares no rule (checked on a throw-away app with such a route)', async () => {
+    @Controller('bare')
+    class BareController {
+      @Get(':id')
+      get(): string {
+        return 'no rule';
+      }
+    }
+    const moduleRef = await Test.createTestingModule({ controllers: [BareController] }).compile();
+    const bare = moduleRef.createNestApplication();
+    await bare.init();
+    try {
+      expect(enumerateRoutes(bare).map((r) => ({ key: r.key, rule: r.rule }))).toEqual([
+        { key: 'GET /bare/:id', rule: undefined },
+      ]);
+      expect(expressRoutes(bare)).toEqual(['GET /bare/:id']);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('Express serves exactly the Nest routes plus the reviewed non-Nest routes (nothing bypasses the guard)', () => {
     const nest = new Set(routes.map((r) => r.key));
-    const extra = expressRoutes(t).filter((k) => !nest.has(k));
-    const missing = [...nest].filter((k) => !expressRoutes(t).includes(k));
+    const extra = expressRoutes(t.app).filter((k) => !nest.has(k));
+    const missing = [...nest].filter((k) => !expressRoutes(t.app).includes(k));
     expect({
       unreviewedExpressRoutes: extra.filter((k) => !NON_NEST_ROUTES.includes(k)),
       nestRoutesExpressDoesNotServe: missing,
@@ -571,6 +611,8 @@ describe('authorization matrix over the application’s own route table', () => 
     }
 
     const mismatches: string[] = [];
+    /** Every call and its answer; AUTHZ_MATRIX_DUMP=1 prints them for review. */
+    const seen: string[] = [];
     const tally = { calls: 0, reach: 0, 401: 0, 403: 0, 404: 0 } as Record<string, number>;
 
     async function run(c: Call): Promise<void> {
@@ -591,6 +633,9 @@ describe('authorization matrix over the application’s own route table', () => 
       tally.calls += 1;
       tally[String(want)] += 1;
       const code = (res.body as { code?: string } | undefined)?.code;
+      seen.push(
+        `${c.route.key.padEnd(40)} ${String(c.caller).padEnd(20)} ${(c.side ?? '-').padEnd(2)} ${String(want).padEnd(5)} ${res.status} ${code ?? ''}`,
+      );
       // a body that was meant to be valid but is not would hide the object check behind a 400
       const unreached = want === 'reach' && c.policy.body !== undefined && code === 'VALIDATION_FAILED';
       if (!matches(want, res.status) || unreached)
@@ -608,7 +653,10 @@ describe('authorization matrix over the application’s own route table', () => 
     );
 
     const after = await fingerprint();
-    // eslint-disable-next-line no-console
+    if (process.env.AUTHZ_MATRIX_DUMP)
+      console.log(
+        ['route                                    caller               side expected got', ...seen.sort()].join('\n'),
+      );
     console.log(
       `authorization matrix: ${routes.length} routes × ${CALLERS.length} callers → ${tally.calls} calls ` +
         `(expected: ${tally.reach} reach the use case, ${tally[401]} × 401, ${tally[403]} × 403, ${tally[404]} × 404)`,
@@ -616,6 +664,24 @@ describe('authorization matrix over the application’s own route table', () => 
     expect({ mismatches: mismatches.sort() }).toEqual({ mismatches: [] });
     // refused calls and calls on shared objects changed nothing (the mutating ones got fresh objects)
     expect(after).toEqual(before);
+  });
+
+  it('a path naming an in-scope and an out-of-scope object together is refused (no mixing across providers)', async () => {
+    const asPA = { Authorization: `Bearer ${tokens.get(PROVIDER_ADMIN)}` };
+    const mixed = await t
+      .http()
+      .patch(`/providers/${t.city.provider.a}/workers/${t.city.worker.b}`)
+      .set(asPA)
+      .send({ name: '越权' });
+    expect([mixed.status, mixed.body.code]).toEqual([404, 'WORKER_NOT_FOUND']);
+    const [workerB] = await t.ds.query(`SELECT name FROM worker WHERE id = $1`, [t.city.worker.b]);
+    expect(workerB.name).toBe('赵师傅');
+    // a filter naming an out-of-scope elder returns nothing rather than the other elder's orders
+    const family = await t
+      .http()
+      .get(`/orders?elderId=${t.city.elder.b}`)
+      .set('Authorization', `Bearer ${tokens.get(FAMILY)}`);
+    expect([family.status, family.body.total, family.body.items]).toEqual([200, 0, []]);
   });
 
   it('list routes only show objects in the caller’s scope (A-side users see no B-side object and vice versa)', async () => {
