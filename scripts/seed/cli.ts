@@ -19,7 +19,7 @@ import { loadConfig } from '../../apps/api/src/config/config.js';
 import { connectDatabase } from '../../apps/api/src/database.js';
 import { FULL_CITY, generateCity, type SeedOptions } from './generate.js';
 import { writeCity, type SeedProgress } from './write.js';
-import { demoText } from './demo.js';
+import { demoOrders, demoText } from './demo.js';
 
 function parseArgs(argv: string[]): { options: SeedOptions; reset: boolean } {
   const options: SeedOptions = { ...FULL_CITY, until: new Date() };
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     console.log(
       `\nwritten in ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    console.log(demoText(city, counts, `http://localhost:${config.port}`));
+    console.log(demoText(city, counts, `http://localhost:${config.port}`, undefined, await demoOrders(ds, city)));
   } finally {
     await ds.destroy();
     await db.stop();

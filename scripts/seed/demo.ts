@@ -18,11 +18,33 @@ export async function seedDemo(
   const started = Date.now();
   const city = generateCity({ ...DEMO_CITY, until: new Date() });
   const counts = await writeCity(ds, cipher, city);
-  return demoText(city, counts, baseUrl, Date.now() - started);
+  return demoText(city, counts, baseUrl, Date.now() - started, await demoOrders(ds, city));
+}
+
+export interface DemoOrder {
+  order_no: string;
+  state: string;
+  item_name_zh: string;
+}
+
+/** The demo elder's two live showcase orders (accepted, waiting for dispatch). */
+export async function demoOrders(ds: DataSource, city: City): Promise<DemoOrder[]> {
+  return (await ds.query(
+    `SELECT order_no, state, item_name_zh FROM service_order
+      WHERE elder_id = $1 AND state IN ('ACCEPTED', 'PENDING_DISPATCH') AND note LIKE '演示工单%'
+      ORDER BY created_at`,
+    [city.demo.elderId],
+  )) as DemoOrder[];
 }
 
 /** The accounts table and pointers printed after a demo seed (and by `npm run seed`). */
-export function demoText(city: City, counts: SeedCounts, baseUrl: string, elapsedMs?: number): string {
+export function demoText(
+  city: City,
+  counts: SeedCounts,
+  baseUrl: string,
+  elapsedMs?: number,
+  orders: DemoOrder[] = [],
+): string {
   const rows = city.demo.accounts.map((a) => `  ${a.phone}  ${a.role.padEnd(19)} ${a.label} — ${a.scope}`);
   return [
     '',
@@ -35,8 +57,9 @@ export function demoText(city: City, counts: SeedCounts, baseUrl: string, elapse
     `  SOS device of ${city.demo.elderName} (send as header X-Device-Key):`,
     `    ${city.demo.deviceKey}`,
     '',
-    `  The elder's open orders: one accepted by the first worker above (depart → check in → check out),`,
-    `  one waiting for dispatch in ${city.demo.communityName}; provider ${city.demo.providerName}.`,
+    `  ${city.demo.elderName} (${city.demo.communityName}) has two live orders: one accepted by the first worker above`,
+    `  (depart → check in → check out → the elder confirms), one waiting for dispatch (offer it to ${city.demo.providerName}):`,
+    ...orders.map((o) => `    ${o.order_no}  ${o.state.padEnd(16)} ${o.item_name_zh}`),
     `  OpenAPI: ${baseUrl}/api/docs`,
     '',
   ].join('\n');
