@@ -133,7 +133,16 @@ const POLICY: Record<string, Policy> = {
   'GET /providers': { rule: [...REGION_READERS, PROVIDER_ADMIN], scopedList: true },
   'POST /providers': { rule: [PLATFORM_ADMIN] },
   'GET /providers/:id': { rule: [...REGION_READERS, PROVIDER_ADMIN], params: { id: 'provider' } },
-  'POST /providers/:id/contracts': { rule: [PLATFORM_ADMIN], params: { id: 'provider' } },
+  'POST /providers/:id/contracts': {
+    rule: [PLATFORM_ADMIN],
+    params: { id: 'provider' },
+    body: (x, side) => ({
+      serviceTypes: ['CLEAN'],
+      communityCodes: [x.object('community', side)],
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+    }),
+  },
   'GET /providers/:id/workers': { rule: [PROVIDER_ADMIN, PLATFORM_ADMIN], params: { id: 'provider' } },
   'POST /providers/:id/workers': {
     rule: [PROVIDER_ADMIN],
@@ -251,6 +260,22 @@ const NON_NEST_ROUTES = [
 
 type Side = 'A' | 'B';
 /**
+ * Which object a call names: the A-side one, the B-side one, an id that exists nowhere (must answer
+ * exactly like an out-of-scope one: same status, same code), or a malformed id (400 or 404, never 5xx).
+ */
+type Probe = Side | 'unknown' | 'malformed';
+const UNKNOWN: Record<ObjectKind, string> = {
+  order: '00000000-0000-4000-8000-00000000a0a0',
+  elder: '00000000-0000-4000-8000-00000000a0a1',
+  community: '150399001001',
+  provider: '00000000-0000-4000-8000-00000000a0a2',
+  worker: '00000000-0000-4000-8000-00000000a0a3',
+  user: '00000000-0000-4000-8000-00000000a0a4',
+  item: '00000000-0000-4000-8000-00000000a0a5',
+  region: '150399',
+};
+const MALFORMED = "x'; --";
+/**
  * Second users of a role whose own scope differs from the representative's by design. Their
  * expectations are derived from their role's (see expected()), so the table stays one row per route.
  */
@@ -367,21 +392,26 @@ function pathParams(path: string): string[] {
 
 // ---- expectations --------------------------------------------------------------------------------
 
-/** 'reach' = the call got past the guard and the object check (any status but 401/403/404 and 5xx). */
-type Expect = 'reach' | 401 | 403 | 404;
+/**
+ * 'reach' = the call got past the guard and the object check (any status but 401/403/404 and 5xx);
+ * 'absent' = 404, or 400 for a malformed id.
+ */
+type Expect = 'reach' | 'absent' | 401 | 403 | 404;
 
-function expected(policy: Policy, caller: Caller, side: Side | null): Expect {
+function expected(policy: Policy, caller: Caller, side: Probe | null): Expect {
   if (caller === 'WORKER_UNASSIGNED') {
     const asWorker = expected(policy, WORKER, side);
     return asWorker === 'reach' && objectKind(policy) === 'order' ? 404 : asWorker;
   }
-  if (caller === 'AUDITOR_CITY') return expected(policy, AUDITOR, side && 'A');
+  if (caller === 'AUDITOR_CITY') return expected(policy, AUDITOR, side === 'B' ? 'A' : side);
   if (policy.rule === PUBLIC) return 'reach';
   if (policy.rule === DEVICE) return caller === Role.SOS_DEVICE ? 'reach' : 401;
   if (caller === 'ANONYMOUS' || caller === Role.SOS_DEVICE) return 401; // no bearer token
   if (!policy.rule.includes(caller)) return 403;
   const kind = objectKind(policy);
   if (!kind || !side) return 'reach';
+  if (side === 'unknown') return 404;
+  if (side === 'malformed') return 'absent';
   const reachA = policy.reachA ?? policy.rule;
   const reachB =
     policy.reachB ?? (REFERENCE_KINDS.includes(kind) ? reachA : reachA.filter((r) => r === PLATFORM_ADMIN));
@@ -395,6 +425,7 @@ function objectKind(policy: Policy): ObjectKind | undefined {
 
 function matches(want: Expect, status: number): boolean {
   if (want === 'reach') return ![401, 403, 404].includes(status) && status < 500;
+  if (want === 'absent') return status === 404 || status === 400;
   return status === want;
 }
 
@@ -485,7 +516,6 @@ describe('authorization matrix over the application’s own route table', () => 
         [Object.values(t.city.worker)],
       ),
       items: await t.ds.query(`SELECT id, version, active, price_cents FROM service_item ORDER BY id`),
-      contracts: await t.ds.query(`SELECT count(*)::int AS n FROM provider_contract`),
     };
   }
 
@@ -600,47 +630,60 @@ describe('authorization matrix over the application’s own route table', () => 
       route: DiscoveredRoute;
       policy: Policy;
       caller: Caller;
-      side: Side | null;
+      side: Probe | null;
     }
     const calls: Call[] = [];
     for (const route of routes) {
       const policy = POLICY[route.key];
       if (!policy) continue; // reported by the test above
-      const sides: (Side | null)[] = objectKind(policy) ? ['A', 'B'] : [null];
+      const sides: (Probe | null)[] = policy.params
+        ? ['A', 'B', 'unknown', 'malformed']
+        : policy.bodyObject
+          ? ['A', 'B']
+          : [null];
       for (const caller of CALLERS) for (const side of sides) calls.push({ route, policy, caller, side });
     }
 
     const mismatches: string[] = [];
     /** Every call and its answer; AUTHZ_MATRIX_DUMP=1 prints them for review. */
     const seen: string[] = [];
-    const tally = { calls: 0, reach: 0, 401: 0, 403: 0, 404: 0 } as Record<string, number>;
+    /** B-side and unknown-id answers per route and caller: an out-of-scope object must look like a missing one. */
+    const answers = new Map<string, string>();
+    const tally = { calls: 0, reach: 0, absent: 0, 401: 0, 403: 0, 404: 0 } as Record<string, number>;
 
     async function run(c: Call): Promise<void> {
       const want = expected(c.policy, c.caller, c.side);
       const objects: Record<string, string> = {};
       const needsFresh = c.policy.mutates && want === 'reach';
       for (const [param, kind] of Object.entries(c.policy.params ?? {})) {
-        const side = c.side ?? 'A';
+        const side = c.side === 'B' ? 'B' : 'A';
         objects[param] =
-          needsFresh && param === Object.keys(c.policy.params!)[0] ? await fresh(kind, side) : shared[kind][side];
+          c.side === 'unknown'
+            ? UNKNOWN[kind]
+            : c.side === 'malformed'
+              ? MALFORMED
+              : needsFresh && param === Object.keys(c.policy.params!)[0]
+                ? await fresh(kind, side)
+                : shared[kind][side];
       }
       const url = c.route.path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(objects[p]));
-      const body = c.policy.body?.(ctx, c.side ?? 'A') ?? {};
+      const body = c.policy.body?.(ctx, c.side === 'B' ? 'B' : 'A') ?? {};
       let req = t.http()[c.route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](url);
       if (c.caller === Role.SOS_DEVICE) req = req.set('X-Device-Key', t.city.deviceKeyA);
       else if (c.caller !== 'ANONYMOUS') req = req.set('Authorization', `Bearer ${tokens.get(c.caller)}`);
       const res = c.route.method === 'GET' ? await req : await req.send(body);
       tally.calls += 1;
       tally[String(want)] += 1;
-      const code = (res.body as { code?: string } | undefined)?.code;
-      seen.push(
-        `${c.route.key.padEnd(40)} ${String(c.caller).padEnd(20)} ${(c.side ?? '-').padEnd(2)} ${String(want).padEnd(5)} ${res.status} ${code ?? ''}`,
-      );
+      const code = res.status >= 400 ? (res.body as { code?: string } | undefined)?.code : undefined;
+      const line = `${c.route.key.padEnd(40)} ${String(c.caller).padEnd(18)} ${(c.side ?? '-').padEnd(9)}`;
+      seen.push(`${line} ${String(want).padEnd(6)} ${res.status} ${code ?? ''}`);
+      if (c.side === 'B' || c.side === 'unknown')
+        answers.set(`${line.slice(0, 59)} ${c.side}`, `${res.status} ${code}`);
       // a body that was meant to be valid but is not would hide the object check behind a 400
       const unreached = want === 'reach' && c.policy.body !== undefined && code === 'VALIDATION_FAILED';
       if (!matches(want, res.status) || unreached)
         mismatches.push(
-          `${c.route.key.padEnd(40)} ${String(c.caller).padEnd(20)} ${(c.side ?? '-').padEnd(2)} expected ${String(want).padEnd(5)} got ${res.status} ${code ?? ''}${unreached ? ` (test body invalid: ${JSON.stringify(res.body)})` : ''}`,
+          `${line} expected ${String(want).padEnd(6)} got ${res.status} ${code ?? ''}${unreached ? ` (test body invalid: ${JSON.stringify(res.body)})` : ''}`,
         );
     }
 
@@ -653,15 +696,23 @@ describe('authorization matrix over the application’s own route table', () => 
     );
 
     const after = await fingerprint();
+    const leaks: string[] = [];
+    for (const [key, b] of answers) {
+      if (!key.endsWith(' B')) continue;
+      const unknown = answers.get(`${key.slice(0, -2)} unknown`);
+      if (unknown && b.startsWith('404') && b !== unknown)
+        leaks.push(`${key.slice(0, -2).trimEnd()}: out-of-scope answers ${b}, an unknown id ${unknown}`);
+    }
     if (process.env.AUTHZ_MATRIX_DUMP)
       console.log(
-        ['route                                    caller               side expected got', ...seen.sort()].join('\n'),
+        [`${'route'.padEnd(40)} ${'caller'.padEnd(18)} ${'object'.padEnd(9)} expect got`, ...seen.sort()].join('\n'),
       );
     console.log(
       `authorization matrix: ${routes.length} routes × ${CALLERS.length} callers → ${tally.calls} calls ` +
-        `(expected: ${tally.reach} reach the use case, ${tally[401]} × 401, ${tally[403]} × 403, ${tally[404]} × 404)`,
+        `(expected: ${tally.reach} reach the use case, ${tally[401]} × 401, ${tally[403]} × 403, ${tally[404]} × 404, ` +
+        `${tally.absent} × 400/404 for a malformed id)`,
     );
-    expect({ mismatches: mismatches.sort() }).toEqual({ mismatches: [] });
+    expect({ mismatches: mismatches.sort(), leaks: leaks.sort() }).toEqual({ mismatches: [], leaks: [] });
     // refused calls and calls on shared objects changed nothing (the mutating ones got fresh objects)
     expect(after).toEqual(before);
   });
