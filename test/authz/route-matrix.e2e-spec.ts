@@ -16,9 +16,12 @@ import { testCipher } from '../support/fixtures.js';
  *    path, method and access rule), and cross-checked against Express's own router table.
  * 2. POLICY below is the reviewed access policy, one row per route. The route's access rule must equal
  *    its row: a new route, or a changed rule, fails until someone adds or edits the row here.
- * 3. Every route is called as anonymous, as an SOS device and as one A-side user of every role, with an
- *    in-scope (A-side) and an out-of-scope (B-side) object wherever the route names one, and the status
- *    is compared with what the row says. Mismatches are collected and printed as one table per route.
+ * 3. Every route is called as anonymous, as an SOS device, as one A-side user of every role and as two
+ *    variants (a worker not assigned to the orders, a city-wide auditor), with an in-scope (A-side), an
+ *    out-of-scope (B-side), an unknown and a malformed object wherever the route names one. Each status is
+ *    compared with what the row says; all mismatches are collected into one readable list
+ *    ("route  caller  object  expected  got"). An out-of-scope object must answer exactly like an unknown
+ *    one (same status and code). AUTHZ_MATRIX_DUMP=1 prints every call for review.
  * 4. List routes are checked for scope filtering: no B-side id in an A-side user's list, and vice versa.
  */
 
