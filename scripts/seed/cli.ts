@@ -129,6 +129,8 @@ function progressBars(): SeedProgress & { stop(): void; timings: Map<string, num
 async function main(): Promise<void> {
   const { options, reset } = parseArgs(process.argv.slice(2));
   const config = loadConfig();
+  if (config.env === 'production')
+    throw new Error('refusing to load generated people with a known demo password into a production database');
   const db = await connectDatabase(config);
   const ds = new DataSource(buildDataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 4 }));
   await ds.initialize();
