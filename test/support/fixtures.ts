@@ -6,7 +6,7 @@ import { STANDARD_ITEMS, STANDARD_SERVICE_TYPES } from '#lib/catalog';
 
 export const TEST_PASSWORD = 'Elder-Care-2026!';
 /** The fixture elders' ID numbers and names (checked for in logs). */
-export const FIXTURE_ID_NUMBERS = ['150302194503051226', '150303194707082421', '150302193811193325'];
+export const FIXTURE_ID_NUMBERS = ['150302194503051222', '150303194707082422', '150302193811193324'];
 export const FIXTURE_ELDER_NAMES = ['张秀英', '刘桂兰', '陈玉珍'];
 
 /**
