@@ -193,7 +193,7 @@ describe('elders: registration, scope, masking, PII view', () => {
       expect(res.body.name).toBe('张秀英');
       expect(res.body.phone).toBe(t.city.elderPhone.a);
       expect(res.body.address).toContain('3号楼2单元501');
-      expect(res.body.idNumber).toBe('150302********1226');
+      expect(res.body.idNumber).toBe('150302********1222');
       expect(res.body).not.toHaveProperty('healthNotes');
       expect(JSON.stringify(res.body)).not.toContain('150302194503051222');
     });
