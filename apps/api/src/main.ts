@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '#lib/database';
+import { assertSupportedServer, buildDataSourceOptions } from '#lib/database';
 import { PiiCipher } from '#lib/kernel';
 import { loadConfig } from './config/config.js';
 import { connectDatabase } from './database.js';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   // Migrations run before the app listens; a second instance waits on TypeORM's migration lock.
   const ds = new DataSource(buildDataSourceOptions({ url: db.url, entities: ENTITIES }));
   await ds.initialize();
+  await assertSupportedServer(ds);
   const applied = await ds.runMigrations({ transaction: 'each' });
   if (applied.length) console.log(`applied ${applied.length} migration(s)`);
   const demo = config.demoSeed

@@ -1,3 +1,4 @@
 export * from './embedded-postgres.js';
 export * from './data-source.options.js';
 export * from './naming.strategy.js';
+export * from './server-version.js';

@@ -33,7 +33,7 @@ describe('resident ID number (GB 11643-1999)', () => {
 
   it('rejects a wrong check digit', () => {
     expect(parseResidentId('110105194912310021')).toEqual({ ok: false, problem: 'has a wrong check digit' });
-    // the fixture-style number with a check digit that does not match
+    // a valid number (check digit 2) with its last digit changed
     expect(parseResidentId('150302194503051226')).toEqual({ ok: false, problem: 'has a wrong check digit' });
   });
 

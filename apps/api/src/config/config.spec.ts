@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+const KEYS = {
+  PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  PII_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
+  JWT_SECRET: Buffer.alloc(48, 3).toString('base64'),
+};
+
+describe('configuration', () => {
+  it('has working defaults for a newcomer (embedded database, development)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const c = loadConfig({ EMBEDDED_PG_DATA_DIR: path.join(dir, 'pg') }, dir);
+    expect(c).toMatchObject({ env: 'development', port: 3000, databaseUrl: undefined, demoSeed: true });
+    // development secrets are generated once, kept beside the data, readable by the owner only
+    const again = loadConfig({ EMBEDDED_PG_DATA_DIR: path.join(dir, 'pg') }, dir);
+    expect(again.piiEncryptionKey).toBe(c.piiEncryptionKey);
+    expect(statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ PII_ENCRYPTION_KEY: 'too-short' }, 'PII_ENCRYPTION_KEY'],
+    [{ PII_ENCRYPTION_KEY: Buffer.alloc(48, 1).toString('base64') }, 'PII_ENCRYPTION_KEY'],
+    [{ JWT_SECRET: 'c2hvcnQ=' }, 'JWT_SECRET'],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '-5' }, 'ACCESS_TOKEN_TTL_SECONDS'],
+  ])('refuses %j and names %s', (env, variable) => {
+    expect(() => loadConfig({ ...KEYS, ...env } as Record<string, string>)).toThrow(ConfigError);
+    expect(() => loadConfig({ ...KEYS, ...env } as Record<string, string>)).toThrow(variable);
+  });
+
+  it('requires explicit secrets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(
+      'PII_ENCRYPTION_KEY is required when NODE_ENV=production',
+    );
+    const c = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ...KEYS });
+    expect(c).toMatchObject({ env: 'production', demoSeed: false, databaseUrl: 'postgres://x/y' });
+  });
+});
