@@ -70,9 +70,11 @@ module.exports = {
     },
     {
       name: 'not-to-dev-dep',
-      comment: 'Code that runs in production (apps/, libs/) must not import devDependencies.',
+      comment:
+        'Code that runs in production (apps/, libs/, and scripts/seed/ which the API loads on first start) ' +
+        'must not import devDependencies: the Docker image prunes them.',
       severity: 'error',
-      from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^(apps|libs|scripts/seed)/', pathNot: '\\.spec\\.ts$' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
   ],
