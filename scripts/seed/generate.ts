@@ -1293,7 +1293,9 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     }
   }
   const providerById = new Map(city.providers.map((p) => [p.id, p]));
-  const lastProvider = new Map<string, string>();
+  /** The elder's last provider per service type (continuity), keyed elder index × 16 + type index. */
+  const lastProvider = new Map<number, string>();
+  const typeIndex = new Map(city.serviceTypes.map((t, i) => [t.code, i]));
   const orderNos = new Set<string>();
 
   const totalOrders = Math.round(
@@ -1547,7 +1549,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     }
     const district = districtOfCommunity.get(e.communityCode)!;
     const dispatcher = look!.dispatchers.get(district)!;
-    const continuityKey = `${e.id}|${item.serviceType}`;
+    const continuityKey = ei * 16 + typeIndex.get(item.serviceType)!;
     const choose = (exclude?: string): ProviderRow => {
       const prev = lastProvider.get(continuityKey);
       if (prev && prev !== exclude && rng.chance(0.6) && pool.some((p) => p.id === prev))
