@@ -120,7 +120,10 @@ function progressBars(): SeedProgress & { stop(): void; timings: Map<string, num
     done: (phase) => {
       timings.set(phase, Date.now() - began.get(phase)!);
       const bar = bars.get(phase);
-      if (bar) bar.update(bar.getTotal());
+      if (bar) {
+        bar.update(bar.getTotal());
+        bar.stop();
+      }
     },
     stop: () => multi.stop(),
   };
