@@ -24,6 +24,7 @@ import {
   log,
   machine,
   RESULTS_DIR,
+  runBench,
   ROOT,
   startApi,
   startDatabase,
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
   log(`${clones.length} extra users for the cold-cache mix`);
 
   const env = { LOG_LEVEL: arg('log-level', 'info'), ...TEST_KEYS };
-  const auth = await startApi({ databaseUrl: db.url, env, logFile: path.join(RESULTS_DIR, `auth-${stamp}.auth.log`) });
+  const auth = await startApi({
+    databaseUrl: db.url,
+    env,
+    logFile: path.join(RESULTS_DIR, `auth-${stamp}.auth.log`),
+  });
   const base = await startApi({
     databaseUrl: db.url,
     env: { ...env, BENCH_FIXED_ACTOR: JSON.stringify(actor) },
@@ -137,10 +142,4 @@ async function main(): Promise<void> {
   log(`results in ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(`bench failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runBench(main);

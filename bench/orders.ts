@@ -24,6 +24,7 @@ import {
   machine,
   percentile,
   RESULTS_DIR,
+  runBench,
   startApi,
   startDatabase,
   tokenFor,
@@ -209,10 +210,4 @@ async function main(): Promise<void> {
   log(`results in ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(`bench failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runBench(main);

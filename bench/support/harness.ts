@@ -27,6 +27,38 @@ export function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
+const cleanups: (() => Promise<void>)[] = [];
+
+/** Registers `fn` to run at exit (once) and returns a function that runs it now instead. */
+function onCleanup(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const once = () => (done ??= fn());
+  cleanups.push(once);
+  return once;
+}
+
+/** Stops every server and database the harness started (latest first); safe to call twice. */
+export async function cleanupAll(): Promise<void> {
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  cleanups.length = 0;
+}
+
+/** Runs a benchmark's main, always cleans up, and exits with 0 or 1. */
+export function runBench(main: () => Promise<void>): void {
+  void main()
+    .then(
+      () => 0,
+      (err: unknown) => {
+        console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+        return 1;
+      },
+    )
+    .then(async (code) => {
+      await cleanupAll();
+      process.exit(code);
+    });
+}
+
 export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
@@ -55,19 +87,15 @@ export async function startDatabase(): Promise<BenchDatabase> {
     log(`embedded PostgreSQL in ${dir}`);
   }
   const ds = new DataSource(buildDataSourceOptions({ url, entities: ENTITIES, poolSize: 4 }));
+  const stop = onCleanup(async () => {
+    if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+    if (stopEmbedded) await stopEmbedded().catch(() => undefined);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   const city = await seedMiniCity(ds);
-  return {
-    url,
-    ds,
-    city,
-    async stop() {
-      await ds.destroy().catch(() => undefined);
-      if (stopEmbedded) await stopEmbedded().catch(() => undefined);
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url, ds, city, stop };
 }
 
 export interface ApiProcess {
@@ -90,7 +118,9 @@ export async function startApi(options: {
   const entry = options.entry ?? path.join(ROOT, 'dist/apps/api/src/main.js');
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const out = createWriteStream(options.logFile);
-  const child = spawn(process.execPath, [entry], {
+  // e.g. BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/results" profiles the API process only
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -105,10 +135,20 @@ export async function startApi(options: {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // 'close' (not 'exit'): the log pipes are drained by then, so ending the file stream is safe
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const stop = onCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    out.end();
+  });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}; see ${options.logFile}`);
@@ -124,19 +164,7 @@ export async function startApi(options: {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    baseUrl,
-    child,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      out.end();
-    },
-  };
+  return { baseUrl, child, stop };
 }
 
 /** An access token for a fixture user, signed like the API signs them (no sign-in round trip). */
