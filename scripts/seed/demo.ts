@@ -48,7 +48,7 @@ export function demoText(
   const rows = city.demo.accounts.map((a) => `  ${a.phone}  ${a.role.padEnd(19)} ${a.label} — ${a.scope}`);
   return [
     '',
-    `  演示数据已载入 demo data loaded${elapsedMs === undefined ? '' : ` in ${(elapsedMs / 1000).toFixed(1)} s`}: ` +
+    `  数据已载入 data loaded${elapsedMs === undefined ? '' : ` in ${(elapsedMs / 1000).toFixed(1)} s`}: ` +
       `${counts.elder} elders, ${counts.provider} providers, ${counts.worker} workers, ${counts.service_order} orders, ${counts.order_event} order events`,
     '',
     `  Sign in (POST ${baseUrl}/auth/login) with phone + password ${DEMO_PASSWORD}:`,
