@@ -35,7 +35,7 @@ export class AppModule {
         KernelModule.forRoot({ piiEncryptionKey: config.piiEncryptionKey, piiHashKey: config.piiHashKey }),
         IdentityModule.forRoot(config),
         AuditTrailModule,
-        NotificationsModule,
+        NotificationsModule.forRoot({ echo: config.env === 'development' }),
         RegionsModule,
         CatalogModule,
         ProvidersModule,

@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PII_CIPHER, PiiCipher } from '#lib/kernel';
+import { maskPhone, PII_CIPHER, PiiCipher } from '#lib/kernel';
 import { NotificationPort } from './notification.port.js';
+
+/** true: print recorded messages to the console (development only). */
+export const NOTIFICATIONS_ECHO = Symbol('NOTIFICATIONS_ECHO');
 
 /**
  * Development adapter: nothing is sent; each message is recorded in `outbound_message` with the
  * recipient and the parameters encrypted (the recipient is found by its keyed hash).
- * Logs only the template and the row id.
+ * Logs only the template and the row id. With `echo` (NODE_ENV=development only) it also prints the
+ * message to the console — phone masked — so a developer can read a one-time code without a phone.
  */
 @Injectable()
 export class DevNotificationAdapter extends NotificationPort {
@@ -15,6 +19,7 @@ export class DevNotificationAdapter extends NotificationPort {
   constructor(
     private readonly ds: DataSource,
     @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
+    @Inject(NOTIFICATIONS_ECHO) private readonly echo: boolean,
   ) {
     super();
   }
@@ -31,6 +36,7 @@ export class DevNotificationAdapter extends NotificationPort {
       ],
     );
     this.logger.log(`message ${rows[0].id} recorded (template ${template}, not sent: development adapter)`);
+    if (this.echo) console.log(`[开发短信 dev SMS] → ${maskPhone(phone)} ${template} ${JSON.stringify(params)}`);
   }
 }
 
