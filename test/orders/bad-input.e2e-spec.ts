@@ -69,7 +69,10 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(res.status).toBe(404);
     const illegal = await d.act('familyA', pendingId, 'complaint', { reason: '投诉测试' });
     expect(illegal.status).toBe(409);
-    expect(illegal.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { state: 'PENDING_DISPATCH', action: 'COMPLAIN' } });
+    expect(illegal.body).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      details: { state: 'PENDING_DISPATCH', action: 'COMPLAIN' },
+    });
     await unchanged();
   });
 
@@ -95,10 +98,26 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 
   it('refuses an oversized payload with 413 and malformed JSON with 400', async () => {
-    const big = await t.http().post('/orders').set(await d.as('stationA')).set('Content-Type', 'application/json')
-      .send(JSON.stringify({ elderId: t.city.elder.a, itemId: t.city.items.CLEAN_HOUR, channel: 'APP', note: 'x'.repeat(70_000) }));
+    const big = await t
+      .http()
+      .post('/orders')
+      .set(await d.as('stationA'))
+      .set('Content-Type', 'application/json')
+      .send(
+        JSON.stringify({
+          elderId: t.city.elder.a,
+          itemId: t.city.items.CLEAN_HOUR,
+          channel: 'APP',
+          note: 'x'.repeat(70_000),
+        }),
+      );
     expect(big.status).toBe(413);
-    const broken = await t.http().post('/orders').set(await d.as('stationA')).set('Content-Type', 'application/json').send('{"elderId": ');
+    const broken = await t
+      .http()
+      .post('/orders')
+      .set(await d.as('stationA'))
+      .set('Content-Type', 'application/json')
+      .send('{"elderId": ');
     expect(broken.status).toBe(400);
     expect(broken.body.code).toBe('MALFORMED_JSON');
     await unchanged();

@@ -32,11 +32,18 @@ describe('racing actors', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    for (const r of results.filter((x) => x.status === 409)) expect(['VERSION_CONFLICT', 'ILLEGAL_TRANSITION']).toContain(r.body.code);
+    for (const r of results.filter((x) => x.status === 409))
+      expect(['VERSION_CONFLICT', 'ILLEGAL_TRANSITION']).toContain(r.body.code);
 
     const winner = results.find((r) => r.status === 200)!.body;
-    const [row]: { state: string; version: number }[] = await t.ds.query(`SELECT state, version FROM service_order WHERE id = $1`, [id]);
-    const events: { seq: number; to_state: string }[] = await t.ds.query(`SELECT seq, to_state FROM order_event WHERE order_id = $1 ORDER BY seq`, [id]);
+    const [row]: { state: string; version: number }[] = await t.ds.query(
+      `SELECT state, version FROM service_order WHERE id = $1`,
+      [id],
+    );
+    const events: { seq: number; to_state: string }[] = await t.ds.query(
+      `SELECT seq, to_state FROM order_event WHERE order_id = $1 ORDER BY seq`,
+      [id],
+    );
     expect(events).toHaveLength(3); // CREATED, OFFER, and the single winner
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(row.state).toBe(winner.state);
@@ -51,9 +58,14 @@ describe('racing actors', () => {
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(9);
-    const rows: { n: number }[] = await t.ds.query(`SELECT count(*)::int AS n FROM service_order WHERE idempotency_key = $1`, [key]);
+    const rows: { n: number }[] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM service_order WHERE idempotency_key = $1`,
+      [key],
+    );
     expect(rows[0].n).toBe(1);
-    const events: { n: number }[] = await t.ds.query(`SELECT count(*)::int AS n FROM order_event WHERE order_id = $1`, [[...ids][0]]);
+    const events: { n: number }[] = await t.ds.query(`SELECT count(*)::int AS n FROM order_event WHERE order_id = $1`, [
+      [...ids][0],
+    ]);
     expect(events[0].n).toBe(1);
   });
 
@@ -63,7 +75,10 @@ describe('racing actors', () => {
     const other = await d.create('familyA', { note: '另一个请求' }, key);
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    const rows: { n: number }[] = await t.ds.query(`SELECT count(*)::int AS n FROM service_order WHERE idempotency_key = $1`, [key]);
+    const rows: { n: number }[] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM service_order WHERE idempotency_key = $1`,
+      [key],
+    );
     expect(rows[0].n).toBe(1);
   });
 

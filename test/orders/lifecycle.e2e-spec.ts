@@ -36,7 +36,11 @@ describe('service order lifecycle over HTTP', () => {
     expect(inService.body.state).toBe('IN_SERVICE');
     expect(inService.body.checkIn.distanceM).toBeLessThan(50);
 
-    const done = await d.act('workerA', id, 'check-out', { lat: 39.6847, lng: 106.8207, photoHashes: ['ab'.repeat(32)] });
+    const done = await d.act('workerA', id, 'check-out', {
+      lat: 39.6847,
+      lng: 106.8207,
+      photoHashes: ['ab'.repeat(32)],
+    });
     expect(done.body.state).toBe('COMPLETED');
     expect(done.body.photoHashes).toEqual(['ab'.repeat(32)]);
 
@@ -48,9 +52,18 @@ describe('service order lifecycle over HTTP', () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ state: 'CONFIRMED', rating: 5, ratingComment: '很满意' });
 
-    const events = await t.http().get(`/orders/${id}/events`).set(await d.as('familyA'));
+    const events = await t
+      .http()
+      .get(`/orders/${id}/events`)
+      .set(await d.as('familyA'));
     expect(events.body.map((e: { type: string }) => e.type)).toEqual([
-      'CREATED', 'OFFER', 'ACCEPT', 'DEPART', 'CHECK_IN', 'CHECK_OUT', 'CONFIRM',
+      'CREATED',
+      'OFFER',
+      'ACCEPT',
+      'DEPART',
+      'CHECK_IN',
+      'CHECK_OUT',
+      'CONFIRM',
     ]);
     expect(events.body.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(events.body[4]).toMatchObject({ lat: 39.6846, lng: 106.8206, actorRole: 'WORKER' });
@@ -100,7 +113,10 @@ describe('service order lifecycle over HTTP', () => {
     expect(await t.app.get(OrdersService).expireDueOffers()).toBeGreaterThanOrEqual(1);
     const after = await d.get('stationA', id);
     expect(after.body).toMatchObject({ state: 'PENDING_DISPATCH', providerId: null });
-    const events = await t.http().get(`/orders/${id}/events`).set(await d.as('stationA'));
+    const events = await t
+      .http()
+      .get(`/orders/${id}/events`)
+      .set(await d.as('stationA'));
     expect(events.body.at(-1)).toMatchObject({ type: 'EXPIRE', fromState: 'OFFERED', toState: 'PENDING_DISPATCH' });
   });
 
@@ -139,7 +155,9 @@ describe('service order lifecycle over HTTP', () => {
     expect(foreign.body.code).toBe('WORKER_NOT_FOUND');
     await t.ds.query(`UPDATE worker SET status = 'SUSPENDED' WHERE id = $1`, [t.city.worker.a]);
     try {
-      expect((await d.act('providerAdminA', id, 'accept', { workerId: t.city.worker.a })).body.code).toBe('WORKER_NOT_ACTIVE');
+      expect((await d.act('providerAdminA', id, 'accept', { workerId: t.city.worker.a })).body.code).toBe(
+        'WORKER_NOT_ACTIVE',
+      );
     } finally {
       await t.ds.query(`UPDATE worker SET status = 'ACTIVE' WHERE id = $1`, [t.city.worker.a]);
     }
@@ -147,7 +165,9 @@ describe('service order lifecycle over HTTP', () => {
   });
 
   it('takes no new order for an elder who has died', async () => {
-    await t.ds.query(`UPDATE elder SET status = 'DECEASED', deceased_on = current_date WHERE id = $1`, [t.city.elder.a2]);
+    await t.ds.query(`UPDATE elder SET status = 'DECEASED', deceased_on = current_date WHERE id = $1`, [
+      t.city.elder.a2,
+    ]);
     const res = await d.create('hubA', { elderId: t.city.elder.a2 });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('ELDER_NOT_ACTIVE');
@@ -158,7 +178,10 @@ describe('service order lifecycle over HTTP', () => {
     const sms = await lastMessage(t, t.city.elderPhone.a);
     const res = await d.act('stationA', id, 'confirm', { code: sms!.params.code });
     expect(res.body.state).toBe('CONFIRMED');
-    const events = await t.http().get(`/orders/${id}/events`).set(await d.as('stationA'));
+    const events = await t
+      .http()
+      .get(`/orders/${id}/events`)
+      .set(await d.as('stationA'));
     expect(events.body.at(-1).payload).toMatchObject({ onBehalf: true });
   });
 
@@ -168,7 +191,11 @@ describe('service order lifecycle over HTTP', () => {
     // provider B is in the other district and has no contract here
     const refused = await d.act('stationA', id, 'offer', { providerId: t.city.provider.b });
     expect(refused.body.code).toBe('PROVIDER_NOT_CONTRACTED');
-    const outside = await d.act('dispatcherA', id, 'offer', { providerId: t.city.provider.b, override: true, reason: '辖区内无可用机构' });
+    const outside = await d.act('dispatcherA', id, 'offer', {
+      providerId: t.city.provider.b,
+      override: true,
+      reason: '辖区内无可用机构',
+    });
     expect(outside.body.code).toBe('PROVIDER_OUTSIDE_DISTRICT');
     // a provider of district A without any contract: only a dispatcher may pick it, with a reason
     const providerC = '0c0c0c0c-0000-4000-8000-00000000000c';
@@ -176,8 +203,15 @@ describe('service order lifecycle over HTTP', () => {
       `INSERT INTO provider (id, name, credit_code, district_code, base_lat, base_lng, capacity) VALUES ($1, '临时机构', '91150302MA000000CC', '150302', 39.69, 106.82, 5)`,
       [providerC],
     );
-    expect((await d.act('stationA', id, 'offer', { providerId: providerC, override: true, reason: '辖区内无可用机构' })).status).toBe(403);
-    const ok = await d.act('dispatcherA', id, 'offer', { providerId: providerC, override: true, reason: '辖区内无可用机构' });
+    expect(
+      (await d.act('stationA', id, 'offer', { providerId: providerC, override: true, reason: '辖区内无可用机构' }))
+        .status,
+    ).toBe(403);
+    const ok = await d.act('dispatcherA', id, 'offer', {
+      providerId: providerC,
+      override: true,
+      reason: '辖区内无可用机构',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ state: 'OFFERED', providerId: providerC });
     const audit: { actor_user_id: string; object_id: string }[] = await t.ds.query(
@@ -212,10 +246,16 @@ describe('who sees and does what on an order', () => {
   });
 
   it('hides the order from out-of-scope lists as well', async () => {
-    const res = await t.http().get('/orders').set(await d.as('stationB'));
+    const res = await t
+      .http()
+      .get('/orders')
+      .set(await d.as('stationB'));
     expect(res.status).toBe(200);
     expect(res.body.items.map((o: { id: string }) => o.id)).not.toContain(id);
-    const mine = await t.http().get('/orders').set(await d.as('workerA'));
+    const mine = await t
+      .http()
+      .get('/orders')
+      .set(await d.as('workerA'));
     expect(mine.body.items.map((o: { id: string }) => o.id)).toContain(id);
   });
 
@@ -252,7 +292,11 @@ describe('SOS device', () => {
   afterAll(async () => t.close());
 
   it('raises an emergency order for its own elder with the device key', async () => {
-    const res = await t.http().post('/sos').set('X-Device-Key', t.city.deviceKeyA).send({ lat: 39.6845, lng: 106.8205 });
+    const res = await t
+      .http()
+      .post('/sos')
+      .set('X-Device-Key', t.city.deviceKeyA)
+      .send({ lat: 39.6845, lng: 106.8205 });
     expect(res.status).toBe(201);
     expect(res.body.state).toBe('PENDING_DISPATCH');
     const [row]: { channel: string; priority: number; service_type: string; elder_id: string }[] = await t.ds.query(

@@ -27,7 +27,11 @@ describe('a restart loses nothing', () => {
     await t.restart();
     const d2 = orderDriver(t);
     const after = await d2.get('stationA', id);
-    expect(after.body).toMatchObject({ state: 'OFFERED', version: before.version, offerExpiresAt: before.offerExpiresAt });
+    expect(after.body).toMatchObject({
+      state: 'OFFERED',
+      version: before.version,
+      offerExpiresAt: before.offerExpiresAt,
+    });
     // and the order goes on from where it was
     expect((await d2.act('providerAdminA', id, 'accept', { workerId: t.city.worker.a })).body.state).toBe('ACCEPTED');
   });
@@ -50,7 +54,9 @@ describe('a restart of the embedded database loses nothing', () => {
 
     let app = await createApp({ config, databaseUrl: db.url, logDestination: new LogCapture() });
     await app.init();
-    const token = app.get(TokenService).issueAccessToken({ sub: city.users.stationA.id, role: city.users.stationA.role, tv: 0 });
+    const token = app
+      .get(TokenService)
+      .issueAccessToken({ sub: city.users.stationA.id, role: city.users.stationA.role, tv: 0 });
     const created = await request(app.getHttpServer())
       .post('/orders')
       .set('Authorization', `Bearer ${token}`)
@@ -61,10 +67,16 @@ describe('a restart of the embedded database loses nothing', () => {
     await db.stop();
 
     db = await startEmbeddedPostgres({ dataDir, database: 'eldercare' });
-    app = await createApp({ config: { ...config, databaseUrl: db.url }, databaseUrl: db.url, logDestination: new LogCapture() });
+    app = await createApp({
+      config: { ...config, databaseUrl: db.url },
+      databaseUrl: db.url,
+      logDestination: new LogCapture(),
+    });
     await app.init();
     try {
-      const res = await request(app.getHttpServer()).get(`/orders/${created.body.id}`).set('Authorization', `Bearer ${token}`);
+      const res = await request(app.getHttpServer())
+        .get(`/orders/${created.body.id}`)
+        .set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ orderNo: created.body.orderNo, state: 'PENDING_DISPATCH', channel: 'WALK_IN' });
       // the retry after the restart is recognised as the same request

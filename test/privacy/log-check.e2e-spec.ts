@@ -20,6 +20,11 @@ describe('the log check itself', () => {
   });
 
   it('passes on ordinary request logs (timestamps, ids, durations)', () => {
-    expect(() => assertNoPersonalData('{"level":30,"time":1795308240632,"req":{"id":1234567,"path":"/orders"},"responseTime":12}', t.city)).not.toThrow();
+    expect(() =>
+      assertNoPersonalData(
+        '{"level":30,"time":1795308240632,"req":{"id":1234567,"path":"/orders"},"responseTime":12}',
+        t.city,
+      ),
+    ).not.toThrow();
   });
 });

@@ -16,15 +16,25 @@ export function orderDriver(t: TestApp) {
     token,
     as,
     async create(who: UserKey, body: Record<string, unknown> = {}, key?: string) {
-      const req = t.http().post('/orders').set(await as(who));
+      const req = t
+        .http()
+        .post('/orders')
+        .set(await as(who));
       if (key) req.set('Idempotency-Key', key);
       return req.send({ elderId: t.city.elder.a, itemId: t.city.items.CLEAN_HOUR, channel: 'APP', ...body });
     },
     async act(who: UserKey, id: string, action: string, body: Record<string, unknown> = {}) {
-      return t.http().post(`/orders/${id}/${action}`).set(await as(who)).send(body);
+      return t
+        .http()
+        .post(`/orders/${id}/${action}`)
+        .set(await as(who))
+        .send(body);
     },
     async get(who: UserKey, id: string) {
-      return t.http().get(`/orders/${id}`).set(await as(who));
+      return t
+        .http()
+        .get(`/orders/${id}`)
+        .set(await as(who));
     },
     /** Creates an order for elder A and moves it to the given step. */
     async orderAt(step: 'PENDING_DISPATCH' | 'OFFERED' | 'ACCEPTED' | 'EN_ROUTE' | 'IN_SERVICE' | 'COMPLETED') {
@@ -48,14 +58,20 @@ export function orderDriver(t: TestApp) {
 }
 
 /** The last SMS the development notification adapter recorded for this phone. */
-export async function lastMessage(t: TestApp, phone: string): Promise<{ template: string; params: Record<string, string> } | undefined> {
+export async function lastMessage(
+  t: TestApp,
+  phone: string,
+): Promise<{ template: string; params: Record<string, string> } | undefined> {
   const cipher = testCipher();
   const rows: { template: string; params_enc: Buffer }[] = await t.ds.query(
     `SELECT template, params_enc FROM outbound_message WHERE recipient_hash = $1 ORDER BY id DESC LIMIT 1`,
     [cipher.blindIndex(phone)],
   );
   if (!rows[0]) return undefined;
-  return { template: rows[0].template, params: JSON.parse(cipher.decrypt(rows[0].params_enc)) as Record<string, string> };
+  return {
+    template: rows[0].template,
+    params: JSON.parse(cipher.decrypt(rows[0].params_enc)) as Record<string, string>,
+  };
 }
 
 export async function countRows(t: TestApp): Promise<{ orders: number; events: number }> {

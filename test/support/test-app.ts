@@ -7,7 +7,14 @@ import { DataSource } from 'typeorm';
 import { TokenService } from '#lib/identity';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/config.js';
-import { FIXTURE_ELDER_NAMES, FIXTURE_ID_NUMBERS, seedMiniCity, TEST_KEYS, TEST_PASSWORD, type MiniCity } from './fixtures.js';
+import {
+  FIXTURE_ELDER_NAMES,
+  FIXTURE_ID_NUMBERS,
+  seedMiniCity,
+  TEST_KEYS,
+  TEST_PASSWORD,
+  type MiniCity,
+} from './fixtures.js';
 
 /** Everything the app logged during this test file (checked for personal data). */
 export class LogCapture extends Writable {
@@ -47,7 +54,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
   const databaseUrl = withDatabase(adminUrl, name);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', DEMO_SEED: 'false', ...TEST_KEYS, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'info',
+    DEMO_SEED: 'false',
+    ...TEST_KEYS,
+    ...env,
+  });
   const logs = new LogCapture();
 
   let app = await createApp({ config, databaseUrl, logDestination: logs });
@@ -68,7 +82,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     logs,
     http: () => request(app.getHttpServer()),
     async tokenFor(user) {
-      const [row] = (await ds.query(`SELECT token_version FROM app_user WHERE id = $1`, [user.id])) as { token_version: number }[];
+      const [row] = (await ds.query(`SELECT token_version FROM app_user WHERE id = $1`, [user.id])) as {
+        token_version: number;
+      }[];
       return app.get(TokenService).issueAccessToken({ sub: user.id, role: user.role as never, tv: row.token_version });
     },
     async restart() {
@@ -97,7 +113,11 @@ function withDatabase(url: string, database: string): string {
  * an elder's name or a password — neither the fixture's own values nor anything shaped like one.
  */
 export function assertNoPersonalData(text: string, city: MiniCity): void {
-  const phones = [...Object.values(city.users).map((u) => u.phone), ...Object.values(city.elderPhone), city.familyPhone];
+  const phones = [
+    ...Object.values(city.users).map((u) => u.phone),
+    ...Object.values(city.elderPhone),
+    city.familyPhone,
+  ];
   const found: string[] = [];
   if (phones.some((p) => text.includes(p))) found.push('a fixture phone number');
   if (FIXTURE_ID_NUMBERS.some((id) => text.includes(id))) found.push('a fixture ID number');

@@ -39,7 +39,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   try {
     accessSync(parent, constants.W_OK);
   } catch {
-    throw new Error(`EMBEDDED_PG_DATA_DIR: cannot write to ${parent}; set EMBEDDED_PG_DATA_DIR to a writable directory`);
+    throw new Error(
+      `EMBEDDED_PG_DATA_DIR: cannot write to ${parent}; set EMBEDDED_PG_DATA_DIR to a writable directory`,
+    );
   }
   const port = options.port ?? (await freePort());
   const password = 'eldercare-local';

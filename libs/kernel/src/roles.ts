@@ -49,4 +49,8 @@ export function isRegionRole(role: Role): boolean {
 }
 
 /** System actor used by timers (offer expiry) and the seed. Never issued as a token. */
-export const SYSTEM_ACTOR: Actor = { userId: '00000000-0000-0000-0000-000000000000', role: Role.PLATFORM_ADMIN, regionPath: '/' };
+export const SYSTEM_ACTOR: Actor = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  role: Role.PLATFORM_ADMIN,
+  regionPath: '/',
+};

@@ -67,7 +67,8 @@ describe('order actions by role', () => {
     expect(canActOnOrder(family, order, A.OFFER)).toBe(false);
   });
   it('nobody triggers expiry by hand', () => {
-    for (const actor of [station, dispatcher, providerAdmin, worker, family]) expect(canActOnOrder(actor, order, A.EXPIRE)).toBe(false);
+    for (const actor of [station, dispatcher, providerAdmin, worker, family])
+      expect(canActOnOrder(actor, order, A.EXPIRE)).toBe(false);
   });
   it('family confirms and rates; a worker can never confirm on the elder’s behalf', () => {
     expect(canActOnOrder(family, order, A.CONFIRM)).toBe(true);

@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, ForeignKey } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  ForeignKey,
+} from 'typeorm';
 import { ElderEntity } from '#lib/elders';
 import { ServiceItemEntity } from '#lib/catalog';
 import { ProviderEntity, WorkerEntity } from '#lib/providers';

@@ -19,18 +19,30 @@ import {
 } from './orders.dto.js';
 import { OrderError, OrderErrorCode } from './orders.errors.js';
 
-const REQUESTERS = [Role.ELDER, Role.FAMILY, Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN];
+const REQUESTERS = [
+  Role.ELDER,
+  Role.FAMILY,
+  Role.STATION_STAFF,
+  Role.HUB_STAFF,
+  Role.DISTRICT_DISPATCHER,
+  Role.PLATFORM_ADMIN,
+];
 const STAFF = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN];
 const VIEWERS = [...REQUESTERS, Role.PROVIDER_ADMIN, Role.WORKER, Role.AUDITOR];
 /** A malformed id cannot name an order: answer 404 like any unknown id. */
-const Id = () => new ParseUUIDPipe({ exceptionFactory: () => new OrderError(OrderErrorCode.ORDER_NOT_FOUND, 'order not found') });
+const Id = () =>
+  new ParseUUIDPipe({ exceptionFactory: () => new OrderError(OrderErrorCode.ORDER_NOT_FOUND, 'order not found') });
 
 function idempotencyKey(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   if (!/^[A-Za-z0-9_.:-]{8,80}$/.test(raw))
-    throw new OrderError(OrderErrorCode.INVALID_IDEMPOTENCY_KEY, 'Idempotency-Key must be 8–80 letters, digits or _.:-', {
-      field: 'Idempotency-Key',
-    });
+    throw new OrderError(
+      OrderErrorCode.INVALID_IDEMPOTENCY_KEY,
+      'Idempotency-Key must be 8–80 letters, digits or _.:-',
+      {
+        field: 'Idempotency-Key',
+      },
+    );
   return raw;
 }
 
@@ -43,7 +55,11 @@ export class OrdersController {
   @Post()
   @Roles(...REQUESTERS)
   @ApiOperation({ summary: 'Request a service for an elder (待派单)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '8–80 characters; a retry with the same key and body returns the same order' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '8–80 characters; a retry with the same key and body returns the same order',
+  })
   async create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateOrderDto,

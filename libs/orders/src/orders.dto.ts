@@ -32,11 +32,18 @@ export class CreateOrderDto {
   @IsUUID()
   itemId: string;
 
-  @ApiProperty({ enum: [OrderChannel.APP, OrderChannel.WALK_IN, OrderChannel.HOTLINE], description: 'SOS orders come from POST /sos' })
+  @ApiProperty({
+    enum: [OrderChannel.APP, OrderChannel.WALK_IN, OrderChannel.HOTLINE],
+    description: 'SOS orders come from POST /sos',
+  })
   @IsIn([OrderChannel.APP, OrderChannel.WALK_IN, OrderChannel.HOTLINE])
   channel: OrderChannel;
 
-  @ApiPropertyOptional({ description: 'Units of the item (hours, meals, visits); default 1', minimum: 0.5, maximum: 24 })
+  @ApiPropertyOptional({
+    description: 'Units of the item (hours, meals, visits); default 1',
+    minimum: 0.5,
+    maximum: 24,
+  })
   @IsOptional()
   @IsNumber({ maxDecimalPlaces: 2 })
   @Min(0.5)
@@ -53,7 +60,10 @@ export class CreateOrderDto {
   @IsDateString({ strict: true })
   scheduledEnd?: string;
 
-  @ApiPropertyOptional({ enum: [OrderPriority.NORMAL, OrderPriority.URGENT], description: 'Staff may mark an order urgent; EMERGENCY items are always emergency' })
+  @ApiPropertyOptional({
+    enum: [OrderPriority.NORMAL, OrderPriority.URGENT],
+    description: 'Staff may mark an order urgent; EMERGENCY items are always emergency',
+  })
   @IsOptional()
   @IsIn([OrderPriority.NORMAL, OrderPriority.URGENT])
   priority?: OrderPriority;
@@ -82,14 +92,20 @@ export class OfferOrderDto {
   @IsUUID()
   providerId: string;
 
-  @ApiPropertyOptional({ description: 'Acceptance deadline in minutes; default: the item’s acceptance SLA', minimum: 1, maximum: 1440 })
+  @ApiPropertyOptional({
+    description: 'Acceptance deadline in minutes; default: the item’s acceptance SLA',
+    minimum: 1,
+    maximum: 1440,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1440)
   expiresInMinutes?: number;
 
-  @ApiPropertyOptional({ description: 'District dispatcher override: offer to a provider of the district without a contract (logged)' })
+  @ApiPropertyOptional({
+    description: 'District dispatcher override: offer to a provider of the district without a contract (logged)',
+  })
   @IsOptional()
   @IsBoolean()
   override?: boolean;

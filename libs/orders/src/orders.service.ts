@@ -96,7 +96,15 @@ export interface OrderView {
   channel: OrderChannel;
   priority: number;
   serviceType: string;
-  item: { id: string; nameZh: string; unit: string; unitPriceCents: number; quantity: number; totalCents: number; minDurationMinutes: number };
+  item: {
+    id: string;
+    nameZh: string;
+    unit: string;
+    unitPriceCents: number;
+    quantity: number;
+    totalCents: number;
+    minDurationMinutes: number;
+  };
   elder: { id: string; name: string | null };
   communityCode: string;
   /** Full service address for those who serve or care for the elder; masked otherwise. */
@@ -193,14 +201,22 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   // --- creation ----------------------------------------------------------------------------------
 
   /** Creates an order (待派单). With an Idempotency-Key, a retry returns the same order. */
-  async create(actor: Actor, dto: CreateOrderDto, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
+  async create(
+    actor: Actor,
+    dto: CreateOrderDto,
+    idempotencyKey?: string,
+  ): Promise<{ order: OrderView; replayed: boolean }> {
     const elder = await this.elders.getElderForOrder(dto.elderId);
     if (!canRequestFor(actor, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found', { id: dto.elderId });
     const item = await this.catalog.getActiveItem(dto.itemId);
     const schedule = this.checkSchedule(dto.scheduledStart, dto.scheduledEnd);
     const staff = actor.role !== Role.ELDER && actor.role !== Role.FAMILY;
     const priority =
-      item.serviceType === 'EMERGENCY' ? OrderPriority.EMERGENCY : staff && dto.priority ? dto.priority : OrderPriority.NORMAL;
+      item.serviceType === 'EMERGENCY'
+        ? OrderPriority.EMERGENCY
+        : staff && dto.priority
+          ? dto.priority
+          : OrderPriority.NORMAL;
     return this.insertOrder(actor, elder, item, {
       channel: dto.channel,
       quantity: dto.quantity ?? 1,
@@ -214,7 +230,11 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** One-key call from an SOS device: an EMERGENCY order for its elder. */
-  async raiseSos(device: Actor, dto: SosDto, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
+  async raiseSos(
+    device: Actor,
+    dto: SosDto,
+    idempotencyKey?: string,
+  ): Promise<{ order: OrderView; replayed: boolean }> {
     const elderId = device.elderIds?.[0];
     if (!elderId) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found');
     const elder = await this.elders.getElderForOrder(elderId);
@@ -269,11 +289,34 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
        SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path FROM ins
        RETURNING order_id AS id`,
       [
-        id, orderNo, o.channel, elder.id, item.id, item.serviceType, elder.communityCode, elder.regionPath,
-        actor.userId, o.idempotencyKey ?? null, o.requestHash, o.scheduledStart, o.scheduledEnd, o.priority,
-        elder.addressEnc, elder.homeLat, elder.homeLng, item.nameZh, item.unit, item.priceCents, o.quantity, total,
-        item.minDurationMinutes, item.requiredQualification, o.note,
-        actor.role, o.location?.lat ?? null, o.location?.lng ?? null,
+        id,
+        orderNo,
+        o.channel,
+        elder.id,
+        item.id,
+        item.serviceType,
+        elder.communityCode,
+        elder.regionPath,
+        actor.userId,
+        o.idempotencyKey ?? null,
+        o.requestHash,
+        o.scheduledStart,
+        o.scheduledEnd,
+        o.priority,
+        elder.addressEnc,
+        elder.homeLat,
+        elder.homeLng,
+        item.nameZh,
+        item.unit,
+        item.priceCents,
+        o.quantity,
+        total,
+        item.minDurationMinutes,
+        item.requiredQualification,
+        o.note,
+        actor.role,
+        o.location?.lat ?? null,
+        o.location?.lng ?? null,
         JSON.stringify({ channel: o.channel, itemId: item.id, priority: o.priority }),
       ],
     );
@@ -292,13 +335,17 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   private checkSchedule(start?: string, end?: string): { scheduledStart: Date | null; scheduledEnd: Date | null } {
     const s = start ? new Date(start) : null;
     const e = end ? new Date(end) : null;
-    if (e && !s) throw new OrderError(E.INVALID_SCHEDULE, 'scheduledEnd needs a scheduledStart', { field: 'scheduledEnd' });
-    if (s && e && e <= s) throw new OrderError(E.INVALID_SCHEDULE, 'scheduledEnd must be after scheduledStart', { field: 'scheduledEnd' });
+    if (e && !s)
+      throw new OrderError(E.INVALID_SCHEDULE, 'scheduledEnd needs a scheduledStart', { field: 'scheduledEnd' });
+    if (s && e && e <= s)
+      throw new OrderError(E.INVALID_SCHEDULE, 'scheduledEnd must be after scheduledStart', { field: 'scheduledEnd' });
     const now = Date.now();
     if (s && s.getTime() < now - 15 * 60_000)
       throw new OrderError(E.INVALID_SCHEDULE, 'scheduledStart is in the past', { field: 'scheduledStart' });
     if (s && s.getTime() > now + 180 * 86_400_000)
-      throw new OrderError(E.INVALID_SCHEDULE, 'scheduledStart is more than 180 days ahead', { field: 'scheduledStart' });
+      throw new OrderError(E.INVALID_SCHEDULE, 'scheduledStart is more than 180 days ahead', {
+        field: 'scheduledStart',
+      });
     return { scheduledStart: s, scheduledEnd: e };
   }
 
@@ -357,7 +404,12 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
                   ORDER BY o.priority DESC, o.created_at DESC, o.id
                   LIMIT ${p(limit)} OFFSET ${p(offset)}`;
     const rows: (OrderRow & { total: string })[] = await this.db.query(sql, params);
-    return { items: rows.map((r) => this.present(actor, r)), total: rows[0] ? Number(rows[0].total) : 0, limit, offset };
+    return {
+      items: rows.map((r) => this.present(actor, r)),
+      total: rows[0] ? Number(rows[0].total) : 0,
+      limit,
+      offset,
+    };
   }
 
   // --- transitions -------------------------------------------------------------------------------
@@ -373,22 +425,38 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
           throw new OrderError(E.PROVIDER_NOT_AVAILABLE, 'the provider is suspended', { providerId: dto.providerId });
         if (await this.providers.isContracted(provider.id, o.service_type, o.community_code)) return;
         if (!dto.override)
-          throw new OrderError(E.PROVIDER_NOT_CONTRACTED, 'the provider has no contract for this service in this community; a district dispatcher may override with a reason');
+          throw new OrderError(
+            E.PROVIDER_NOT_CONTRACTED,
+            'the provider has no contract for this service in this community; a district dispatcher may override with a reason',
+          );
         if (actor.role !== Role.DISTRICT_DISPATCHER && actor.role !== Role.PLATFORM_ADMIN)
           throw new OrderError(E.NOT_ALLOWED, 'only a district dispatcher may override the contract rule');
         if (!dto.reason) throw new OrderError(E.NOT_ALLOWED, 'an override needs a reason', { field: 'reason' });
         if (!o.region_path.startsWith(`/${o.region_path.split('/')[1]}/${provider.districtCode}/`))
-          throw new OrderError(E.PROVIDER_OUTSIDE_DISTRICT, 'an override may only pick a provider of the order’s district');
+          throw new OrderError(
+            E.PROVIDER_OUTSIDE_DISTRICT,
+            'an override may only pick a provider of the order’s district',
+          );
       },
       patch: () => ({
         provider_id: dto.providerId,
         offer_expires_at: new Date(Date.now() + (dto.expiresInMinutes ?? slaMinutes) * 60_000),
       }),
-      payload: () => ({ providerId: dto.providerId, override: !!dto.override, ...(dto.override ? { reason: dto.reason } : {}) }),
+      payload: () => ({
+        providerId: dto.providerId,
+        override: !!dto.override,
+        ...(dto.override ? { reason: dto.reason } : {}),
+      }),
       after: async (o, m) => {
         if (dto.override)
           await this.audit.record(
-            { actor, action: AuditAction.DISPATCH_OVERRIDE, objectType: 'order', objectId: o.id, details: { providerId: dto.providerId } },
+            {
+              actor,
+              action: AuditAction.DISPATCH_OVERRIDE,
+              objectType: 'order',
+              objectId: o.id,
+              details: { providerId: dto.providerId },
+            },
             m,
           );
       },
@@ -404,7 +472,10 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         // 404 unless the worker belongs to the provider on this order; 400 unless ACTIVE
         const worker = await this.providers.getWorkerForAssignment(o.provider_id!, dto.workerId);
         if (!workerHasQualification(worker, o.required_qualification))
-          throw new OrderError(E.WORKER_NOT_QUALIFIED, `this service needs a worker qualified as ${o.required_qualification}`);
+          throw new OrderError(
+            E.WORKER_NOT_QUALIFIED,
+            `this service needs a worker qualified as ${o.required_qualification}`,
+          );
       },
       patch: () => ({ worker_id: dto.workerId, offer_expires_at: null }),
       payload: () => ({ workerId: dto.workerId }),
@@ -469,7 +540,10 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return this.act(actor, id, OrderAction.CONFIRM, {
       guard: async (o) => {
         if (o.confirm_attempts >= MAX_CONFIRM_ATTEMPTS)
-          throw new OrderError(E.CODE_ATTEMPTS_EXCEEDED, 'too many wrong codes: ask the station to confirm the service');
+          throw new OrderError(
+            E.CODE_ATTEMPTS_EXCEEDED,
+            'too many wrong codes: ask the station to confirm the service',
+          );
         if (!o.confirm_code_expires_at || o.confirm_code_expires_at.getTime() < Date.now())
           throw new OrderError(E.CODE_EXPIRED, 'the confirmation code has expired');
         const presented = codeHash(o.id, dto.code);
@@ -573,7 +647,13 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return this.present(actor, updated);
   }
 
-  private async apply(m: EntityManager, actor: Actor, order: OrderRow, action: OrderAction, spec: TransitionSpec): Promise<OrderRow> {
+  private async apply(
+    m: EntityManager,
+    actor: Actor,
+    order: OrderRow,
+    action: OrderAction,
+    spec: TransitionSpec,
+  ): Promise<OrderRow> {
     const t = nextState(order.state, action);
     if (!t.ok) throw new OrderError(E.ILLEGAL_TRANSITION, t.reason, { state: order.state, action });
     if (spec.expectedVersion !== undefined && spec.expectedVersion !== order.version)
@@ -597,8 +677,17 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
       `INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
       [
-        order.id, order.version + 1, action, order.state, t.next, actor.userId, actor.role,
-        spec.location?.lat ?? null, spec.location?.lng ?? null, JSON.stringify(spec.payload?.(order) ?? {}), order.region_path,
+        order.id,
+        order.version + 1,
+        action,
+        order.state,
+        t.next,
+        actor.userId,
+        actor.role,
+        spec.location?.lat ?? null,
+        spec.location?.lng ?? null,
+        JSON.stringify(spec.payload?.(order) ?? {}),
+        order.region_path,
       ],
     );
     await spec.after?.(order, m);
@@ -621,7 +710,8 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
       [id],
     );
     const order = rows[0];
-    if (!order || !canViewOrder(actor, scopeOf(order))) throw new OrderError(E.ORDER_NOT_FOUND, 'order not found', { id });
+    if (!order || !canViewOrder(actor, scopeOf(order)))
+      throw new OrderError(E.ORDER_NOT_FOUND, 'order not found', { id });
     return order;
   }
 
@@ -662,10 +752,20 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
       offerExpiresAt: o.offer_expires_at?.toISOString() ?? null,
       workerId: o.worker_id,
       checkIn: o.check_in_at
-        ? { at: o.check_in_at.toISOString(), lat: o.check_in_lat!, lng: o.check_in_lng!, distanceM: o.check_in_distance_m! }
+        ? {
+            at: o.check_in_at.toISOString(),
+            lat: o.check_in_lat!,
+            lng: o.check_in_lng!,
+            distanceM: o.check_in_distance_m!,
+          }
         : null,
       checkOut: o.check_out_at
-        ? { at: o.check_out_at.toISOString(), lat: o.check_out_lat!, lng: o.check_out_lng!, distanceM: o.check_out_distance_m! }
+        ? {
+            at: o.check_out_at.toISOString(),
+            lat: o.check_out_lat!,
+            lng: o.check_out_lng!,
+            distanceM: o.check_out_distance_m!,
+          }
         : null,
       photoHashes: o.photo_hashes,
       confirmedAt: o.confirmed_at?.toISOString() ?? null,
@@ -680,7 +780,13 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
 }
 
 function scopeOf(o: OrderRow): OrderScope {
-  return { elderId: o.elder_id, regionPath: o.region_path, providerId: o.provider_id, workerId: o.worker_id, state: o.state };
+  return {
+    elderId: o.elder_id,
+    regionPath: o.region_path,
+    providerId: o.provider_id,
+    workerId: o.worker_id,
+    state: o.state,
+  };
 }
 
 function codeHash(orderId: string, code: string): Buffer {
@@ -690,7 +796,11 @@ function codeHash(orderId: string, code: string): Buffer {
 /** Canonical hash of a create request: same fields in any key order give the same hash. */
 export function hashRequest(body: object): string {
   const canonical = JSON.stringify(
-    Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))),
+    Object.fromEntries(
+      Object.entries(body)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
   );
   return createHash('sha256').update(canonical).digest('hex');
 }

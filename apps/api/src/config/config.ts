@@ -47,7 +47,10 @@ function base64Key(env: Env, name: string, minBytes: number, generated: () => st
   if (raw === undefined || raw === '') return generated();
   const bytes = Buffer.from(raw, 'base64');
   if (bytes.length < minBytes || bytes.toString('base64').replace(/=+$/, '') !== raw.replace(/=+$/, ''))
-    throw new ConfigError(name, `must be base64 of at least ${minBytes} random bytes (e.g. \`openssl rand -base64 32\`)`);
+    throw new ConfigError(
+      name,
+      `must be base64 of at least ${minBytes} random bytes (e.g. \`openssl rand -base64 32\`)`,
+    );
   return raw;
 }
 
