@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '#lib/database';
+import { buildDataSourceOptions, runMigrationsLocked } from '#lib/database';
 import { ENTITIES } from '../apps/api/src/entities.js';
 import { loadConfig } from '../apps/api/src/config/config.js';
 import { connectDatabase } from '../apps/api/src/database.js';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   try {
     switch (command) {
       case 'migrate': {
-        const done = await ds.runMigrations({ transaction: 'each' });
+        const done = await runMigrationsLocked(ds);
         console.log(`applied ${done.length} migration(s)`);
         break;
       }
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
         break;
       case 'check':
       case 'generate': {
-        if (command === 'check') await ds.runMigrations({ transaction: 'each' });
+        if (command === 'check') await runMigrationsLocked(ds);
         const sql = await ds.driver.createSchemaBuilder().log();
         if (command === 'check') {
           if (sql.upQueries.length > 0) {

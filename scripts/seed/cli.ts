@@ -12,7 +12,7 @@
 import 'reflect-metadata';
 import cliProgress from 'cli-progress';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '#lib/database';
+import { buildDataSourceOptions, runMigrationsLocked } from '#lib/database';
 import { PiiCipher } from '#lib/kernel';
 import { ENTITIES } from '../../apps/api/src/entities.js';
 import { loadConfig } from '../../apps/api/src/config/config.js';
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       await ds.query(`DROP SCHEMA public CASCADE`);
       await ds.query(`CREATE SCHEMA public`);
     }
-    const applied = await ds.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsLocked(ds);
     if (applied.length) console.log(`applied ${applied.length} migration(s)`);
     const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM region`)) as { n: number }[];
     if (n > 0) throw new Error('the database already has data; run again with --reset to replace it');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { assertSupportedServer, buildDataSourceOptions } from '#lib/database';
+import { assertSupportedServer, buildDataSourceOptions, runMigrationsLocked } from '#lib/database';
 import { PiiCipher } from '#lib/kernel';
 import { loadConfig } from './config/config.js';
 import { connectDatabase } from './database.js';
@@ -12,11 +12,11 @@ async function main(): Promise<void> {
   const db = await connectDatabase(config);
   if (db.embedded) console.log(`embedded PostgreSQL ready (data in ${config.dataDir})`);
 
-  // Migrations run before the app listens; a second instance waits on TypeORM's migration lock.
+  // Migrations run before the app listens; replicas starting together take turns (advisory lock).
   const ds = new DataSource(buildDataSourceOptions({ url: db.url, entities: ENTITIES }));
   await ds.initialize();
   await assertSupportedServer(ds);
-  const applied = await ds.runMigrations({ transaction: 'each' });
+  const applied = await runMigrationsLocked(ds);
   if (applied.length) console.log(`applied ${applied.length} migration(s)`);
   const demo = config.demoSeed
     ? await seedDemoIfEmpty(ds, new PiiCipher(config.piiEncryptionKey, config.piiHashKey), config.port)

@@ -2,3 +2,4 @@ export * from './embedded-postgres.js';
 export * from './data-source.options.js';
 export * from './naming.strategy.js';
 export * from './server-version.js';
+export * from './migrate.js';
