@@ -19,6 +19,9 @@ describe('service order lifecycle over HTTP', () => {
     const id: string = created.body.id;
     expect(created.body.orderNo).toMatch(/^SO\d{8}-[A-Z0-9]{8}$/);
 
+    // the creation response is exactly what reading the order back gives
+    expect((await d.get('familyA', id)).body).toEqual(created.body);
+
     const offered = await d.act('stationA', id, 'offer', { providerId: t.city.provider.a });
     expect(offered.status).toBe(200);
     expect(offered.body.state).toBe('OFFERED');
@@ -310,5 +313,30 @@ describe('SOS device', () => {
     const bad = t.city.deviceKeyA.replace(/.$/, 'x');
     expect((await t.http().post('/sos').set('X-Device-Key', bad).send({})).status).toBe(401);
     expect((await t.http().get('/orders').set('X-Device-Key', t.city.deviceKeyA)).status).toBe(401);
+  });
+});
+
+describe('catalogue edits and new orders', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('prices a new order at the price the admin just set (the item cache is dropped on edit)', async () => {
+    const d = orderDriver(t);
+    expect((await d.create('familyA')).body.item.unitPriceCents).toBe(3500); // now cached
+    const item = await t
+      .http()
+      .get(`/catalog/items/${t.city.items.CLEAN_HOUR}`)
+      .set(await d.as('admin'));
+    const patched = await t
+      .http()
+      .patch(`/catalog/items/${t.city.items.CLEAN_HOUR}`)
+      .set(await d.as('admin'))
+      .send({ priceCents: 3800, version: item.body.version });
+    expect(patched.status).toBe(200);
+    const after = await d.create('familyA', { quantity: 2 });
+    expect(after.body.item).toMatchObject({ unitPriceCents: 3800, quantity: 2, totalCents: 7600 });
   });
 });

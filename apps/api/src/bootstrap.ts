@@ -21,9 +21,9 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   app.use(createHttpLogger(logger));
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
+  app.set('etag', false); // dynamic answers: hashing every body buys nothing
   app.set('trust proxy', 'loopback');
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('智慧养老信息服务平台 API (1+3+N)')
     .setDescription(

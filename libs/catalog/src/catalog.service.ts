@@ -86,6 +86,9 @@ export const CatalogAuditAction = {
 /** The ten helps (十助) and their items: prices, durations, qualifications and SLAs are data. */
 @Injectable()
 export class CatalogService {
+  static readonly ITEM_CACHE_MS = 5_000;
+  private readonly itemCache = new Map<string, { at: number; item: CatalogItemView }>();
+
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditTrailService,
@@ -170,7 +173,7 @@ export class CatalogService {
       sets.push(`${column} = $${params.length}`);
       changed.push(key);
     }
-    return this.db.transaction(async (m) => {
+    const saved = await this.db.transaction(async (m) => {
       const rows: CatalogItemView[] = await m.query(
         `UPDATE service_item SET ${[...sets, 'version = version + 1'].join(', ')}
           WHERE id = $1 AND version = $2 RETURNING ${ITEM_COLUMNS}`,
@@ -202,13 +205,20 @@ export class CatalogService {
       );
       return updated;
     });
+    this.itemCache.delete(id);
+    return saved;
   }
 
   // ---- public API for other contexts (no actor: the caller has checked access) ----------
 
-  /** The active item an order will snapshot; ITEM_NOT_FOUND (404) or ITEM_INACTIVE (400). */
+  /**
+   * The active item an order will snapshot; ITEM_NOT_FOUND (404) or ITEM_INACTIVE (400).
+   * Read through a short in-process cache (ITEM_CACHE_MS): the catalogue is small and edited
+   * rarely, and every order creation needs it. An edit on this instance drops its entry at once;
+   * other instances see it within ITEM_CACHE_MS.
+   */
   async getActiveItem(id: string): Promise<CatalogItemSnapshot> {
-    const item = await this.findItem(id);
+    const item = await this.cachedItem(id);
     if (!item) throw notFound(id);
     if (!item.active)
       throw new CatalogError(CatalogErrorCode.ITEM_INACTIVE, 'itemId: this service item is no longer offered', {
@@ -224,6 +234,14 @@ export class CatalogService {
     const rows: { id: string }[] = await this.db.query(`SELECT id FROM service_item WHERE code = $1`, [code]);
     if (!rows[0]) throw notFound(code);
     return this.getActiveItem(rows[0].id);
+  }
+
+  private async cachedItem(id: string): Promise<CatalogItemView | null> {
+    const hit = this.itemCache.get(id);
+    if (hit && Date.now() - hit.at < CatalogService.ITEM_CACHE_MS) return hit.item;
+    const item = await this.findItem(id);
+    if (item) this.itemCache.set(id, { at: Date.now(), item });
+    return item;
   }
 
   async findItem(id: string, m: { query: DataSource['query'] } = this.db): Promise<CatalogItemView | null> {

@@ -179,6 +179,32 @@ interface TransitionSpec {
   after?: (order: OrderRow, manager: EntityManager) => Promise<void>;
 }
 
+/** The columns of a just-created order that the insert leaves at their defaults. */
+const NEW_ORDER_DEFAULTS = {
+  state: OrderState.PENDING_DISPATCH,
+  version: 1,
+  provider_id: null,
+  offer_expires_at: null,
+  worker_id: null,
+  check_in_at: null,
+  check_in_lat: null,
+  check_in_lng: null,
+  check_in_distance_m: null,
+  check_out_at: null,
+  check_out_lat: null,
+  check_out_lng: null,
+  check_out_distance_m: null,
+  photo_hashes: [],
+  confirm_code_hash: null,
+  confirm_code_expires_at: null,
+  confirm_attempts: 0,
+  confirmed_by: null,
+  confirmed_at: null,
+  rating: null,
+  rating_comment: null,
+  close_reason: null,
+} satisfies Partial<OrderRow>;
+
 const CONFIRM_CODE_TTL_MS = 72 * 3600_000;
 const MAX_CONFIRM_ATTEMPTS = 5;
 const OFFER_SWEEP_MS = 5_000;
@@ -206,9 +232,11 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     dto: CreateOrderDto,
     idempotencyKey?: string,
   ): Promise<{ order: OrderView; replayed: boolean }> {
-    const elder = await this.elders.getElderForOrder(dto.elderId);
+    const [elder, item] = await Promise.all([
+      this.elders.getElderForOrder(dto.elderId),
+      this.catalog.getActiveItem(dto.itemId),
+    ]);
     if (!canRequestFor(actor, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found', { id: dto.elderId });
-    const item = await this.catalog.getActiveItem(dto.itemId);
     const schedule = this.checkSchedule(dto.scheduledStart, dto.scheduledEnd);
     const staff = actor.role !== Role.ELDER && actor.role !== Role.FAMILY;
     const priority =
@@ -276,7 +304,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     const total = Math.round(item.priceCents * o.quantity);
     // One statement: the order and its CREATED event are written atomically; a duplicate
     // Idempotency-Key inserts nothing (the unique index decides between racing requests).
-    const rows: { id: string }[] = await this.db.query(
+    const rows: { at: Date }[] = await this.db.query(
       `WITH ins AS (
          INSERT INTO service_order (id, order_no, channel, elder_id, item_id, service_type, community_code, region_path,
            requested_by, idempotency_key, request_hash, scheduled_start, scheduled_end, priority, state, version,
@@ -287,7 +315,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
          RETURNING id, region_path)
        INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
        SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path FROM ins
-       RETURNING order_id AS id`,
+       RETURNING at`,
       [
         id,
         orderNo,
@@ -329,7 +357,38 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         throw new OrderError(E.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used for a different request');
       return { order: this.present(actor, await this.load(this.db.manager, existing[0].id)), replayed: true };
     }
-    return { order: this.present(actor, await this.load(this.db.manager, id)), replayed: false };
+    // The response is built from what was just written (one round trip less than reading it back).
+    const created: OrderRow = {
+      ...NEW_ORDER_DEFAULTS,
+      id,
+      order_no: orderNo,
+      channel: o.channel,
+      elder_id: elder.id,
+      elder_name: elder.name,
+      item_id: item.id,
+      service_type: item.serviceType,
+      community_code: elder.communityCode,
+      region_path: elder.regionPath,
+      requested_by: actor.userId,
+      request_hash: o.requestHash,
+      scheduled_start: o.scheduledStart,
+      scheduled_end: o.scheduledEnd,
+      priority: o.priority,
+      address_enc: elder.addressEnc,
+      home_lat: elder.homeLat,
+      home_lng: elder.homeLng,
+      item_name_zh: item.nameZh,
+      unit: item.unit,
+      unit_price_cents: item.priceCents,
+      quantity: String(o.quantity),
+      total_cents: total,
+      min_duration_minutes: item.minDurationMinutes,
+      required_qualification: item.requiredQualification,
+      note: o.note,
+      created_at: rows[0].at,
+      updated_at: rows[0].at,
+    };
+    return { order: this.present(actor, created), replayed: false };
   }
 
   private checkSchedule(start?: string, end?: string): { scheduledStart: Date | null; scheduledEnd: Date | null } {

@@ -11,6 +11,8 @@ export interface AppConfig {
   databaseUrl?: string;
   dataDir: string;
   dbPoolSize: number;
+  /** HTTP worker processes sharing the port (node:cluster); 1 serves from the main process. */
+  workers: number;
   piiEncryptionKey: string;
   piiHashKey: string;
   jwtSecret: string;
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databaseUrl,
     dataDir,
     dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
+    workers: int(env, 'API_WORKERS', 1, 1, 64),
     piiEncryptionKey,
     piiHashKey: base64Key(env, 'PII_HASH_KEY', 32, () => secrets.PII_HASH_KEY),
     jwtSecret: base64Key(env, 'JWT_SECRET', 32, () => secrets.JWT_SECRET),

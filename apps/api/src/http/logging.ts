@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 
 /**
@@ -18,8 +18,19 @@ export function createRootLogger(level: string, destination?: NodeJS.WritableStr
         censor: '[redacted]',
       },
     },
-    destination ?? process.stdout,
+    destination ?? asyncStdout(),
   );
+}
+
+/**
+ * stdout through pino's buffered asynchronous destination. process.stdout writes to a pipe
+ * synchronously on Linux, so a slow log reader would stall every request; this one writes in the
+ * background and is flushed when the process exits.
+ */
+function asyncStdout(): DestinationStream {
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  process.once('exit', () => dest.flushSync());
+  return dest;
 }
 
 export function createHttpLogger(logger: Logger): HttpLogger {
