@@ -24,6 +24,7 @@ import {
 } from 'class-validator';
 import { AbilityLevel, DifficultyCategory, ElderStatus, LivingSituation } from './elder.entity.js';
 import { parseResidentId } from './resident-id.js';
+import { PageQuery } from '#lib/kernel';
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -229,7 +230,7 @@ export class UpdateElderDto {
   emergencyContacts?: EmergencyContactInput[];
 }
 
-export class ListEldersQuery {
+export class ListEldersQuery extends PageQuery {
   @ApiPropertyOptional({ example: '150302001001' })
   @IsOptional()
   @Matches(COMMUNITY, { message: 'communityCode must be a 12-digit community or village code' })
@@ -252,21 +253,6 @@ export class ListEldersQuery {
   @IsString()
   @Length(1, 64)
   q?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class EmergencyContactDto {

@@ -1,3 +1,7 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -8,4 +12,22 @@ export interface Page<T> {
 export function clampLimit(limit: number | undefined, max = 200): number {
   if (!limit || limit < 1) return 50;
   return Math.min(limit, max);
+}
+
+/** `?limit=&offset=` of every list route (query strings arrive as text, hence the conversion). */
+export class PageQuery {
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -22,6 +21,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
+import { PageQuery } from '#lib/kernel';
 
 export class CreateOrderDto {
   @ApiProperty({ description: 'The elder to serve', format: 'uuid' })
@@ -216,7 +216,7 @@ export class RateOrderDto {
   comment?: string;
 }
 
-export class ListOrdersQuery {
+export class ListOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: OrderState })
   @IsOptional()
   @IsEnum(OrderState)
@@ -232,19 +232,4 @@ export class ListOrdersQuery {
   @IsOptional()
   @IsUUID()
   elderId?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }

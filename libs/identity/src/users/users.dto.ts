@@ -5,17 +5,14 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { ALL_ROLES, Role } from '#lib/kernel';
+import { ALL_ROLES, PageQuery, Role } from '#lib/kernel';
 import { UserStatus } from '../identity.entity.js';
 
 /** Roles an administrator can give (SOS devices are registered, not created as users). */
@@ -89,7 +86,7 @@ export class CreateUserDto {
   elders?: ElderLinkInput[];
 }
 
-export class ListUsersQuery {
+export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ASSIGNABLE_ROLES })
   @IsOptional()
   @IsIn(ASSIGNABLE_ROLES as Role[])
@@ -109,21 +106,6 @@ export class ListUsersQuery {
   @IsOptional()
   @IsIn(Object.values(UserStatus))
   status?: UserStatus;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class UserDto {
