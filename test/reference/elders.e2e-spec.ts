@@ -20,6 +20,10 @@ describe('elders: registration, scope, masking, PII view', () => {
       details: Record<string, unknown>;
     }[];
 
+  /** GET /elders as a fixture user; the list must answer 200. */
+  const listAs = (who: string, query: Record<string, unknown>) =>
+    t.http().get('/elders').query(query).set('Authorization', `Bearer ${tok[who]}`).expect(200);
+
   beforeAll(async () => {
     t = await startTestApp();
     tok = {};
@@ -305,64 +309,24 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('finds an elder by exact ID number and by phone (keyed hash), and by name prefix, within scope only', async () => {
-      const byId = await t
-        .http()
-        .get('/elders')
-        .query({ q: '150302194503051222' })
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
-        .expect(200);
+      const byId = await listAs('dispatcherA', { q: '150302194503051222' });
       expect(ids(byId.body)).toEqual([t.city.elder.a]);
-      const byPhone = await t
-        .http()
-        .get('/elders')
-        .query({ q: t.city.elderPhone.a })
-        .set('Authorization', `Bearer ${tok.stationA}`)
-        .expect(200);
+      const byPhone = await listAs('stationA', { q: t.city.elderPhone.a });
       expect(ids(byPhone.body)).toEqual([t.city.elder.a]);
-      const byName = await t
-        .http()
-        .get('/elders')
-        .query({ q: '张' })
-        .set('Authorization', `Bearer ${tok.stationA}`)
-        .expect(200);
+      const byName = await listAs('stationA', { q: '张' });
       expect(ids(byName.body)).toContain(t.city.elder.a);
-      const outOfScope = await t
-        .http()
-        .get('/elders')
-        .query({ q: '150302194503051222' })
-        .set('Authorization', `Bearer ${tok.dispatcherB}`)
-        .expect(200);
+      const outOfScope = await listAs('dispatcherB', { q: '150302194503051222' });
       expect(outOfScope.body).toMatchObject({ items: [], total: 0 });
-      const wildcard = await t
-        .http()
-        .get('/elders')
-        .query({ q: '%' })
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
-        .expect(200);
+      const wildcard = await listAs('dispatcherA', { q: '%' });
       expect(wildcard.body.total).toBe(0);
     });
 
     it('filters by community, living situation and category', async () => {
-      const res = await t
-        .http()
-        .get('/elders')
-        .query({ communityCode: t.city.community.a2 })
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
-        .expect(200);
+      const res = await listAs('dispatcherA', { communityCode: t.city.community.a2 });
       expect(ids(res.body)).toEqual([t.city.elder.a2]);
-      const cat = await t
-        .http()
-        .get('/elders')
-        .query({ category: 'MINIMUM_LIVING' })
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
-        .expect(200);
+      const cat = await listAs('dispatcherA', { category: 'MINIMUM_LIVING' });
       expect(ids(cat.body)).toEqual([t.city.elder.a]);
-      const none = await t
-        .http()
-        .get('/elders')
-        .query({ livingSituation: 'WITH_FAMILY' })
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
-        .expect(200);
+      const none = await listAs('dispatcherA', { livingSituation: 'WITH_FAMILY' });
       expect(none.body.total).toBe(0);
     });
 
@@ -403,12 +367,7 @@ describe('elders: registration, scope, masking, PII view', () => {
       expect(await auditRows('ELIGIBILITY_CHANGED', t.city.elder.a2)).toHaveLength(1);
       expect(await auditRows('ASSESSMENT_CHANGED', t.city.elder.a2)).toHaveLength(1);
       // the new phone is searchable through its keyed hash
-      const found = await t
-        .http()
-        .get('/elders')
-        .query({ q: '13511112222' })
-        .set('Authorization', `Bearer ${tok.hubA}`)
-        .expect(200);
+      const found = await listAs('hubA', { q: '13511112222' });
       expect(found.body.items.map((e: { id: string }) => e.id)).toEqual([t.city.elder.a2]);
     });
 
