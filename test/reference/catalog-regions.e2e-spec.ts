@@ -6,14 +6,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 describe('reference data: regions, facilities, catalogue', () => {
   let t: TestApp;
   let tok: Record<string, string>;
-  const count = async (table: string) =>
-    ((await t.ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
   const auth = (who: string) => ['Authorization', `Bearer ${tok[who]}`] as const;
 
   beforeAll(async () => {
     t = await startTestApp();
-    tok = {};
-    for (const [k, u] of Object.entries(t.city.users)) tok[k] = await t.tokenFor(u);
+    tok = await t.tokensForAll();
   });
   afterAll(async () => t.close());
 
@@ -127,7 +124,7 @@ describe('reference data: regions, facilities, catalogue', () => {
     });
 
     it('400 when the level does not fit the region, for an unknown operator or bad fields; 403 for non-admins; nothing written', async () => {
-      const before = await count('facility');
+      const before = await t.count('facility');
       const level = await t
         .http()
         .post('/facilities')
@@ -165,7 +162,7 @@ describe('reference data: regions, facilities, catalogue', () => {
         .set(...auth('dispatcherA'))
         .send({ regionCode: t.city.district.a, level: 'DISTRICT_CENTRE', name: '海勃湾区指挥调度中心' })
         .expect(403);
-      expect(await count('facility')).toBe(before);
+      expect(await t.count('facility')).toBe(before);
     });
   });
 
@@ -282,7 +279,7 @@ describe('reference data: regions, facilities, catalogue', () => {
         .send(body)
         .expect(201);
       expect(created.body).toMatchObject({ ...body, active: true, version: 1, onsiteSlaMinutes: null });
-      const before = await count('service_item');
+      const before = await t.count('service_item');
       expect(
         (
           await t
@@ -299,7 +296,7 @@ describe('reference data: regions, facilities, catalogue', () => {
         .set(...auth('stationA'))
         .send({ ...body, code: 'OTHER' })
         .expect(403);
-      expect(await count('service_item')).toBe(before);
+      expect(await t.count('service_item')).toBe(before);
 
       const catalog = t.app.get(CatalogService);
       expect(await catalog.getActiveItem(created.body.id)).toMatchObject({

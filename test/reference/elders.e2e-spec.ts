@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EldersService, residentIdCheckChar } from '#lib/elders';
 import { testCipher } from '../support/fixtures.js';
@@ -8,8 +9,6 @@ const validId = (first17: string) => first17 + residentIdCheckChar(first17);
 describe('elders: registration, scope, masking, PII view', () => {
   let t: TestApp;
   let tok: Record<string, string>;
-  const count = async (table: string) =>
-    ((await t.ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
   const auditRows = async (action: string, objectId: string) =>
     (await t.ds.query(`SELECT actor_user_id, actor_role, details FROM audit_log WHERE action = $1 AND object_id = $2`, [
       action,
@@ -20,14 +19,14 @@ describe('elders: registration, scope, masking, PII view', () => {
       details: Record<string, unknown>;
     }[];
 
+  /** Requests as a fixture user (a supertest agent with that user's token). */
+  const as = (who: string) => request.agent(t.app.getHttpServer()).set('Authorization', `Bearer ${tok[who]}`);
   /** GET /elders as a fixture user; the list must answer 200. */
-  const listAs = (who: string, query: Record<string, unknown>) =>
-    t.http().get('/elders').query(query).set('Authorization', `Bearer ${tok[who]}`).expect(200);
+  const listAs = (who: string, query: Record<string, unknown>) => as(who).get('/elders').query(query).expect(200);
 
   beforeAll(async () => {
     t = await startTestApp();
-    tok = {};
-    for (const [k, u] of Object.entries(t.city.users)) tok[k] = await t.tokenFor(u);
+    tok = await t.tokensForAll();
   });
   afterAll(async () => t.close());
 
@@ -49,12 +48,7 @@ describe('elders: registration, scope, masking, PII view', () => {
     let createdId: string;
 
     it('lets station staff register an elder in their community; birth date and gender come from the ID number, data is encrypted', async () => {
-      const res = await t
-        .http()
-        .post('/elders')
-        .set('Authorization', `Bearer ${tok.stationA}`)
-        .send(newElder())
-        .expect(201);
+      const res = await as('stationA').post('/elders').send(newElder()).expect(201);
       createdId = res.body.id;
       expect(res.body).toMatchObject({
         name: '王淑芬',
@@ -81,37 +75,33 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('answers 409 for a second elder with the same ID number (also when written with spaces), nothing written', async () => {
-      const before = await count('elder');
+      const before = await t.count('elder');
       const spaced = newElder().idNumber.replace(/^(\d{6})(\d{8})/, '$1 $2 ');
-      const res = await t
-        .http()
+      const res = await as('dispatcherA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
         .send(newElder({ idNumber: spaced, name: '另一人' }))
         .expect(409);
       expect(res.body.code).toBe('DUPLICATE_ID_NUMBER');
       expect(JSON.stringify(res.body)).not.toContain(createdId);
-      expect(await count('elder')).toBe(before);
+      expect(await t.count('elder')).toBe(before);
     });
 
     it('rejects a wrong check digit with 400 naming idNumber, without echoing the number, nothing written', async () => {
-      const before = await count('elder');
+      const before = await t.count('elder');
       const good = validId('15030219400102006');
       const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
-      const res = await t
-        .http()
+      const res = await as('stationA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.stationA}`)
         .send(newElder({ idNumber: bad }))
         .expect(400);
       expect(res.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['idNumber']);
       expect(res.body.message).toContain('check digit');
       expect(JSON.stringify(res.body)).not.toContain(bad);
-      expect(await count('elder')).toBe(before);
+      expect(await t.count('elder')).toBe(before);
     });
 
     it('rejects wrong types, missing and extra fields with 400 naming each field, nothing written', async () => {
-      const before = [await count('elder'), await count('emergency_contact')];
+      const before = [await t.count('elder'), await t.count('emergency_contact')];
       const body = newElder({
         idNumber: validId('15030219400102008'),
         abilityLevel: 'severe',
@@ -134,51 +124,43 @@ describe('elders: registration, scope, masking, PII view', () => {
           'emergencyContacts.0.phone',
         ]),
       );
-      expect([await count('elder'), await count('emergency_contact')]).toEqual(before);
+      expect([await t.count('elder'), await t.count('emergency_contact')]).toEqual(before);
     });
 
     it('rejects a gender that contradicts the ID number (400 gender), nothing written', async () => {
-      const before = await count('elder');
-      const res = await t
-        .http()
+      const before = await t.count('elder');
+      const res = await as('stationA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.stationA}`)
         .send(newElder({ idNumber: validId('15030219400102010'), gender: 'M' }))
         .expect(400);
       expect(res.body.details.field).toBe('gender');
-      expect(await count('elder')).toBe(before);
+      expect(await t.count('elder')).toBe(before);
     });
 
     it('refuses a community outside the actor scope (403) and a street code (400), nothing written', async () => {
-      const before = await count('elder');
-      const out = await t
-        .http()
+      const before = await t.count('elder');
+      const out = await as('stationA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.stationA}`)
         .send(newElder({ idNumber: validId('15030219400102012'), communityCode: t.city.community.b1 }))
         .expect(403);
       expect(out.body.code).toBe('COMMUNITY_OUT_OF_SCOPE');
-      const street = await t
-        .http()
+      const street = await as('dispatcherA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
         .send(newElder({ idNumber: validId('15030219400102012'), communityCode: '150302001000' }))
         .expect(400);
       expect(street.body.details.field).toBe('communityCode');
-      expect(await count('elder')).toBe(before);
+      expect(await t.count('elder')).toBe(before);
     });
 
     it.each(['auditorCity', 'providerAdminA', 'workerA', 'familyA', 'elderA'])(
       'refuses registration by %s (403)',
       async (who) => {
-        const before = await count('elder');
-        await t
-          .http()
+        const before = await t.count('elder');
+        await as(who)
           .post('/elders')
-          .set('Authorization', `Bearer ${tok[who]}`)
           .send(newElder({ idNumber: validId('15030219400102014') }))
           .expect(403);
-        expect(await count('elder')).toBe(before);
+        expect(await t.count('elder')).toBe(before);
       },
     );
 
@@ -189,11 +171,7 @@ describe('elders: registration, scope, masking, PII view', () => {
 
   describe('GET /elders/:id — scope and masking', () => {
     it('station staff of the community see phone and address in clear, the ID number masked, no health notes', async () => {
-      const res = await t
-        .http()
-        .get(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.stationA}`)
-        .expect(200);
+      const res = await as('stationA').get(`/elders/${t.city.elder.a}`).expect(200);
       expect(res.body.name).toBe('张秀英');
       expect(res.body.phone).toBe(t.city.elderPhone.a);
       expect(res.body.address).toContain('3号楼2单元501');
@@ -204,21 +182,13 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('hub staff and the district dispatcher of the region see it too', async () => {
       for (const who of ['hubA', 'dispatcherA']) {
-        const res = await t
-          .http()
-          .get(`/elders/${t.city.elder.a}`)
-          .set('Authorization', `Bearer ${tok[who]}`)
-          .expect(200);
+        const res = await as(who).get(`/elders/${t.city.elder.a}`).expect(200);
         expect(res.body.phone).toBe(t.city.elderPhone.a);
       }
     });
 
     it('an auditor sees a masked name, phone and address but the categories and ability level', async () => {
-      const res = await t
-        .http()
-        .get(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.auditorCity}`)
-        .expect(200);
+      const res = await as('auditorCity').get(`/elders/${t.city.elder.a}`).expect(200);
       expect(res.body.name).toBe('张*英');
       expect(res.body.phone).toBe(`${t.city.elderPhone.a.slice(0, 3)}****${t.city.elderPhone.a.slice(-4)}`);
       expect(res.body.address).not.toContain('501');
@@ -227,22 +197,14 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('the platform admin sees the name but masked contact data', async () => {
-      const res = await t
-        .http()
-        .get(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.admin}`)
-        .expect(200);
+      const res = await as('admin').get(`/elders/${t.city.elder.a}`).expect(200);
       expect(res.body.name).toBe('张秀英');
       expect(res.body.phone).not.toBe(t.city.elderPhone.a);
     });
 
     it('the elder and the linked family see their own data including health notes', async () => {
       for (const who of ['elderA', 'familyA']) {
-        const res = await t
-          .http()
-          .get(`/elders/${t.city.elder.a}`)
-          .set('Authorization', `Bearer ${tok[who]}`)
-          .expect(200);
+        const res = await as(who).get(`/elders/${t.city.elder.a}`).expect(200);
         expect(res.body.phone).toBe(t.city.elderPhone.a);
         expect(res.body.healthNotes).toBe('高血压，服用降压药');
       }
@@ -265,11 +227,7 @@ describe('elders: registration, scope, masking, PII view', () => {
     });
 
     it('an unknown or malformed id is the same 404', async () => {
-      await t
-        .http()
-        .get(`/elders/00000000-0000-4000-8000-000000000000`)
-        .set('Authorization', `Bearer ${tok.admin}`)
-        .expect(404);
+      await as('admin').get(`/elders/00000000-0000-4000-8000-000000000000`).expect(404);
       await t.http().get(`/elders/not-a-uuid`).set('Authorization', `Bearer ${tok.admin}`).expect(404);
     });
   });
@@ -287,11 +245,7 @@ describe('elders: registration, scope, masking, PII view', () => {
       expect(ids(d.body)).not.toContain(t.city.elder.b);
       const b = await t.http().get('/elders').set('Authorization', `Bearer ${tok.stationB}`).expect(200);
       expect(ids(b.body)).toEqual([t.city.elder.b]);
-      const page = await t
-        .http()
-        .get('/elders?limit=1&offset=1')
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
-        .expect(200);
+      const page = await as('dispatcherA').get('/elders?limit=1&offset=1').expect(200);
       expect(page.body.items).toHaveLength(1);
       expect(page.body.total).toBe(d.body.total);
       expect(page.body).toMatchObject({ limit: 1, offset: 1 });
@@ -347,15 +301,9 @@ describe('elders: registration, scope, masking, PII view', () => {
 
   describe('PATCH /elders/:id', () => {
     it('edits with the current version, bumps it, and records eligibility/assessment changes in the audit trail', async () => {
-      const cur = await t
-        .http()
-        .get(`/elders/${t.city.elder.a2}`)
-        .set('Authorization', `Bearer ${tok.hubA}`)
-        .expect(200);
-      const res = await t
-        .http()
+      const cur = await as('hubA').get(`/elders/${t.city.elder.a2}`).expect(200);
+      const res = await as('hubA')
         .patch(`/elders/${t.city.elder.a2}`)
-        .set('Authorization', `Bearer ${tok.hubA}`)
         .send({ version: cur.body.version, categories: ['ADVANCED_AGE'], abilityLevel: 3, phone: '13511112222' })
         .expect(200);
       expect(res.body).toMatchObject({
@@ -373,16 +321,12 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('answers 409 with a stale version and changes nothing', async () => {
       const [before] = await t.ds.query(`SELECT version, living_situation FROM elder WHERE id = $1`, [t.city.elder.a]);
-      const ok = await t
-        .http()
+      const ok = await as('stationA')
         .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.stationA}`)
         .send({ version: before.version, livingSituation: 'EMPTY_NEST' })
         .expect(200);
-      const stale = await t
-        .http()
+      const stale = await as('dispatcherA')
         .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
         .send({ version: before.version, livingSituation: 'WITH_FAMILY' })
         .expect(409);
       expect(stale.body).toMatchObject({ code: 'VERSION_CONFLICT', details: { currentVersion: ok.body.version } });
@@ -394,10 +338,8 @@ describe('elders: registration, scope, masking, PII view', () => {
       const [{ version }] = await t.ds.query(`SELECT version FROM elder WHERE id = $1`, [t.city.elder.b]);
       const results = await Promise.all(
         [1, 2, 3, 4, 5].map((n) =>
-          t
-            .http()
+          as('dispatcherB')
             .patch(`/elders/${t.city.elder.b}`)
-            .set('Authorization', `Bearer ${tok.dispatcherB}`)
             .send({ version, abilityLevel: n % 5 }),
         ),
       );
@@ -408,47 +350,26 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('404 for staff of another region, 403 for auditors and providers; nothing changed', async () => {
       const [before] = await t.ds.query(`SELECT version FROM elder WHERE id = $1`, [t.city.elder.a]);
-      await t
-        .http()
+      await as('stationB').patch(`/elders/${t.city.elder.a}`).send({ version: before.version, name: 'x' }).expect(404);
+      await as('auditorCity')
         .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.stationB}`)
-        .send({ version: before.version, name: 'x' })
-        .expect(404);
-      await t
-        .http()
-        .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.auditorCity}`)
         .send({ version: before.version, name: 'x' })
         .expect(403);
-      await t
-        .http()
-        .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.workerA}`)
-        .send({ version: before.version, name: 'x' })
-        .expect(403);
+      await as('workerA').patch(`/elders/${t.city.elder.a}`).send({ version: before.version, name: 'x' }).expect(403);
       const [after] = await t.ds.query(`SELECT version, name FROM elder WHERE id = $1`, [t.city.elder.a]);
       expect(after).toEqual({ version: before.version, name: '张秀英' });
     });
 
     it('400 without a version, or when moving the elder out of the actor scope; nothing changed', async () => {
       const [before] = await t.ds.query(`SELECT version, community_code FROM elder WHERE id = $1`, [t.city.elder.a]);
-      const noVersion = await t
-        .http()
-        .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.stationA}`)
-        .send({ name: 'x' })
-        .expect(400);
+      const noVersion = await as('stationA').patch(`/elders/${t.city.elder.a}`).send({ name: 'x' }).expect(400);
       expect(noVersion.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['version']);
-      await t
-        .http()
+      await as('dispatcherA')
         .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
         .send({ version: before.version, communityCode: t.city.community.b1 })
         .expect(403);
-      const dead = await t
-        .http()
+      const dead = await as('dispatcherA')
         .patch(`/elders/${t.city.elder.a}`)
-        .set('Authorization', `Bearer ${tok.dispatcherA}`)
         .send({ version: before.version, status: 'DECEASED' })
         .expect(400);
       expect(dead.body.details.field).toBe('deceasedOn');
@@ -460,11 +381,7 @@ describe('elders: registration, scope, masking, PII view', () => {
   describe('GET /elders/:id/pii', () => {
     it('shows the unmasked data to station staff in scope and writes a PII_VIEWED audit row naming the viewer', async () => {
       const before = await auditRows('PII_VIEWED', t.city.elder.a);
-      const res = await t
-        .http()
-        .get(`/elders/${t.city.elder.a}/pii`)
-        .set('Authorization', `Bearer ${tok.stationA}`)
-        .expect(200);
+      const res = await as('stationA').get(`/elders/${t.city.elder.a}/pii`).expect(200);
       expect(res.body).toMatchObject({
         id: t.city.elder.a,
         idNumber: '150302194503051222',
@@ -517,10 +434,8 @@ describe('elders: registration, scope, masking, PII view', () => {
 
     it('getConfirmationPhones gives the elder phone first, then emergency contacts by priority, without duplicates', async () => {
       const elders = t.app.get(EldersService);
-      const created = await t
-        .http()
+      const created = await as('stationA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.stationA}`)
         .send(
           newElder({
             idNumber: validId('15030219391111002'),
@@ -538,10 +453,8 @@ describe('elders: registration, scope, masking, PII view', () => {
         '13633334444',
         '13622223333',
       ]);
-      const noPhone = await t
-        .http()
+      const noPhone = await as('stationA')
         .post('/elders')
-        .set('Authorization', `Bearer ${tok.stationA}`)
         .send(newElder({ idNumber: validId('15030219391111004'), phone: undefined, emergencyContacts: [] }))
         .expect(201);
       expect(noPhone.body.phone).toBeNull();

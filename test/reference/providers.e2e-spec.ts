@@ -5,14 +5,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 describe('providers: scope, contracts, workers', () => {
   let t: TestApp;
   let tok: Record<string, string>;
-  const count = async (table: string) =>
-    ((await t.ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
   const auth = (who: string) => ['Authorization', `Bearer ${tok[who]}`] as const;
 
   beforeAll(async () => {
     t = await startTestApp();
-    tok = {};
-    for (const [k, u] of Object.entries(t.city.users)) tok[k] = await t.tokenFor(u);
+    tok = await t.tokensForAll();
   });
   afterAll(async () => t.close());
 
@@ -156,7 +153,7 @@ describe('providers: scope, contracts, workers', () => {
         status: 'ACTIVE',
         openingHours: { '1': ['08:00-17:30'] },
       });
-      const before = await count('provider');
+      const before = await t.count('provider');
       const dup = await t
         .http()
         .post('/providers')
@@ -164,11 +161,11 @@ describe('providers: scope, contracts, workers', () => {
         .send({ ...body, name: 'x公司' })
         .expect(409);
       expect(dup.body.code).toBe('CREDIT_CODE_TAKEN');
-      expect(await count('provider')).toBe(before);
+      expect(await t.count('provider')).toBe(before);
     });
 
     it('400 naming the fields for bad opening hours, a community as district, wrong types; nothing written', async () => {
-      const before = await count('provider');
+      const before = await t.count('provider');
       const bad = await t
         .http()
         .post('/providers')
@@ -201,18 +198,18 @@ describe('providers: scope, contracts, workers', () => {
         .send({ ...body, creditCode: '91150304MA0000004D', openingHours: { '2': ['18:00-08:00'] } })
         .expect(400);
       expect(reversed.body.message).toContain('start before it ends');
-      expect(await count('provider')).toBe(before);
+      expect(await t.count('provider')).toBe(before);
     });
 
     it.each(['dispatcherA', 'providerAdminA', 'auditorCity'])('%s may not register providers (403)', async (who) => {
-      const before = await count('provider');
+      const before = await t.count('provider');
       await t
         .http()
         .post('/providers')
         .set(...auth(who))
         .send({ ...body, creditCode: '91150304MA0000005E' })
         .expect(403);
-      expect(await count('provider')).toBe(before);
+      expect(await t.count('provider')).toBe(before);
     });
   });
 
@@ -254,7 +251,7 @@ describe('providers: scope, contracts, workers', () => {
     });
 
     it('400 for unknown or non-community codes, reversed dates, unknown service types; 404 unknown provider; nothing written', async () => {
-      const before = await count('provider_contract');
+      const before = await t.count('provider_contract');
       const ok = {
         serviceTypes: ['MEAL'],
         communityCodes: [t.city.community.a1],
@@ -305,7 +302,7 @@ describe('providers: scope, contracts, workers', () => {
         .set(...auth('providerAdminB'))
         .send(ok)
         .expect(403);
-      expect(await count('provider_contract')).toBe(before);
+      expect(await t.count('provider_contract')).toBe(before);
     });
   });
 
@@ -387,7 +384,7 @@ describe('providers: scope, contracts, workers', () => {
     });
 
     it("400 for bad worker input; 404 for another provider's worker; 403 for the platform admin writing; nothing written", async () => {
-      const before = await count('worker');
+      const before = await t.count('worker');
       const bad = await t
         .http()
         .post(`/providers/${t.city.provider.a}/workers`)
@@ -413,7 +410,7 @@ describe('providers: scope, contracts, workers', () => {
         .set(...auth('admin'))
         .send({ name: '钱师傅' })
         .expect(403);
-      expect(await count('worker')).toBe(before);
+      expect(await t.count('worker')).toBe(before);
       const [w] = await t.ds.query(`SELECT name, status FROM worker WHERE id = $1`, [t.city.worker.b]);
       await t
         .http()

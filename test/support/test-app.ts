@@ -38,6 +38,10 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** A valid access token for a fixture user (skips the sign-in flow). */
   tokenFor(user: { id: string; role: string }): Promise<string>;
+  /** A token for every fixture user, by the fixture's name (stationA, workerB, …). */
+  tokensForAll(): Promise<Record<keyof MiniCity['users'], string>>;
+  /** Rows in a table (to prove a refused request changed nothing). */
+  count(table: string): Promise<number>;
   /** Closes and starts the API again on the same database. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +90,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         token_version: number;
       }[];
       return app.get(TokenService).issueAccessToken({ sub: user.id, role: user.role as never, tv: row.token_version });
+    },
+    async tokensForAll() {
+      const tokens = {} as Record<keyof MiniCity['users'], string>;
+      for (const [name, user] of Object.entries(city.users))
+        tokens[name as keyof MiniCity['users']] = await t.tokenFor(user);
+      return tokens;
+    },
+    async count(table: string) {
+      const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[];
+      return row.n;
     },
     async restart() {
       await app.close();
