@@ -5,7 +5,7 @@ import { Controller, Get, RequestMethod, type INestApplication } from '@nestjs/c
 import { Test } from '@nestjs/testing';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { ACCESS_RULE, Role, type AccessRule } from '#lib/kernel';
+import { ACCESS_RULE, ALL_ROLES, Role, type AccessRule } from '#lib/kernel';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { testCipher } from '../support/fixtures.js';
 
@@ -40,17 +40,7 @@ const {
 } = Role;
 
 /** Every person who signs in (everything but SOS devices). */
-const PEOPLE = [
-  ELDER,
-  FAMILY,
-  STATION_STAFF,
-  HUB_STAFF,
-  DISTRICT_DISPATCHER,
-  PROVIDER_ADMIN,
-  WORKER,
-  AUDITOR,
-  PLATFORM_ADMIN,
-];
+const PEOPLE = ALL_ROLES.filter((r) => r !== Role.SOS_DEVICE);
 const REGION_STAFF = [STATION_STAFF, HUB_STAFF, DISTRICT_DISPATCHER, PLATFORM_ADMIN];
 const ORDER_REQUESTERS = [ELDER, FAMILY, ...REGION_STAFF];
 const ORDER_VIEWERS = [...ORDER_REQUESTERS, PROVIDER_ADMIN, WORKER, AUDITOR];

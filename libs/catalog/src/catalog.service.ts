@@ -1,24 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AccessDeniedError, Role, type Actor } from '#lib/kernel';
+import { AccessDeniedError, Role, type Actor, isUuid } from '#lib/kernel';
 import { AuditTrailService } from '#lib/audit-trail';
 import { ServiceType, ServiceUnit } from './catalog.entity.js';
+import type { StandardItem } from './standard-catalogue.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
+import { returning } from '#lib/database';
 
-export interface CatalogItemView {
+/** A catalogue item as stored: the fields of a standard item plus identity, state and version. */
+export interface CatalogItemView extends StandardItem {
   id: string;
-  code: string;
-  serviceType: ServiceType;
-  nameZh: string;
-  nameEn: string;
-  unit: ServiceUnit;
-  /** Standard price per unit in fen (0.01 yuan). */
-  priceCents: number;
-  minDurationMinutes: number;
-  requiredQualification: string | null;
-  acceptSlaMinutes: number;
-  onsiteSlaMinutes: number | null;
   active: boolean;
   version: number;
 }
@@ -75,8 +67,6 @@ const ITEM_COLUMNS = `id, code, service_type AS "serviceType", name_zh AS "nameZ
   price_cents AS "priceCents", min_duration_minutes AS "minDurationMinutes",
   required_qualification AS "requiredQualification", accept_sla_minutes AS "acceptSlaMinutes",
   onsite_sla_minutes AS "onsiteSlaMinutes", active, version`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const CatalogAuditAction = {
   ITEM_CREATED: 'CATALOG_ITEM_CREATED',
@@ -163,7 +153,7 @@ export class CatalogService {
   /** Optimistic update: the body carries the version the admin saw; another edit in between → 409. */
   async updateItem(actor: Actor, id: string, input: UpdateItemInput): Promise<CatalogItemView> {
     if (actor.role !== Role.PLATFORM_ADMIN) throw new AccessDeniedError('edit the catalogue');
-    if (!UUID.test(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     const sets: string[] = [];
     const params: unknown[] = [id, input.version];
     const changed: string[] = [];
@@ -174,13 +164,12 @@ export class CatalogService {
       changed.push(key);
     }
     const saved = await this.db.transaction(async (m) => {
-      const rows: CatalogItemView[] = await m.query(
+      const [updated] = await returning<CatalogItemView>(
+        m,
         `UPDATE service_item SET ${[...sets, 'version = version + 1'].join(', ')}
           WHERE id = $1 AND version = $2 RETURNING ${ITEM_COLUMNS}`,
         params,
       );
-      // TypeORM returns [rows, affected] for UPDATE … RETURNING on postgres
-      const updated = (Array.isArray(rows[0]) ? (rows[0] as unknown as CatalogItemView[]) : rows)[0];
       if (!updated) {
         const current = await this.findItem(id, m);
         if (!current) throw notFound(id);
@@ -245,7 +234,7 @@ export class CatalogService {
   }
 
   async findItem(id: string, m: { query: DataSource['query'] } = this.db): Promise<CatalogItemView | null> {
-    if (typeof id !== 'string' || !UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows: CatalogItemView[] = await m.query(`SELECT ${ITEM_COLUMNS} FROM service_item WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }

@@ -3,3 +3,4 @@ export * from './data-source.options.js';
 export * from './naming.strategy.js';
 export * from './server-version.js';
 export * from './migrate.js';
+export * from './sql.js';

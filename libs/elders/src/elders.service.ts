@@ -10,6 +10,7 @@ import {
   Role,
   type Actor,
   type Page,
+  isUuid,
 } from '#lib/kernel';
 import { RegionsService, type RegionView } from '#lib/regions';
 import { AuditAction, AuditTrailService } from '#lib/audit-trail';
@@ -26,6 +27,7 @@ import {
   type EmergencyContactRecord,
 } from './elder-presenter.js';
 import { parseResidentId } from './resident-id.js';
+import { returning } from '#lib/database';
 
 export interface EmergencyContactInputData {
   name: string;
@@ -130,7 +132,6 @@ const ELDER_COLUMNS = `e.id, e.name, e.gender, to_char(e.birth_date, 'YYYY-MM-DD
   e.ability_level AS "abilityLevel", e.health_notes_enc AS "healthNotesEnc", e.status,
   to_char(e.deceased_on, 'YYYY-MM-DD') AS "deceasedOn", e.version, e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID_NUMBER_SHAPE = /^\d{17}[\dX]$/;
 const PHONE_SHAPE = /^\+?\d[\d-]{5,18}$/;
 
@@ -292,13 +293,13 @@ export class EldersService {
     if (input.deceasedOn !== undefined) set('deceased_on', input.deceasedOn);
 
     await this.db.transaction(async (m) => {
-      const result = (await m.query(
+      const updated = await returning(
+        m,
         `UPDATE elder SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
           WHERE id = $1 AND version = $2 RETURNING id`,
         params,
-      )) as [unknown[], number] | unknown[];
-      const affected = Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
-      if (affected !== 1) {
+      );
+      if (updated.length !== 1) {
         const [{ version }] = (await m.query(`SELECT version FROM elder WHERE id = $1`, [id])) as { version: number }[];
         throw new EldersError(
           EldersErrorCode.VERSION_CONFLICT,
@@ -380,7 +381,7 @@ export class EldersService {
 
   /** The elder's reference data for an order, or ELDER_NOT_FOUND (404). */
   async getElderForOrder(id: string): Promise<ElderForOrder> {
-    if (typeof id !== 'string' || !UUID.test(id)) throw elderNotFound(id);
+    if (!isUuid(id)) throw elderNotFound(id);
     const rows: ElderForOrder[] = await this.db.query(
       `SELECT id, name, status, community_code AS "communityCode", region_path AS "regionPath", home_lat AS "homeLat",
               home_lng AS "homeLng", address_enc AS "addressEnc", phone_enc AS "phoneEnc"
@@ -396,7 +397,7 @@ export class EldersService {
    * by priority (decrypted, de-duplicated). Empty when nobody has a phone. Never log the result.
    */
   async getConfirmationPhones(elderId: string): Promise<string[]> {
-    if (typeof elderId !== 'string' || !UUID.test(elderId)) throw elderNotFound(elderId);
+    if (!isUuid(elderId)) throw elderNotFound(elderId);
     const rows: { phoneEnc: Buffer | null; rank: number }[] = await this.db.query(
       `SELECT phone_enc AS "phoneEnc", 0 AS rank, 0 AS priority FROM elder WHERE id = $1
        UNION ALL
@@ -437,7 +438,7 @@ export class EldersService {
   }
 
   private async loadRow(id: string): Promise<ElderRow | null> {
-    if (typeof id !== 'string' || !UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows: ElderRow[] = await this.db.query(`SELECT ${ELDER_COLUMNS} FROM elder e WHERE e.id = $1`, [id]);
     return rows[0] ?? null;
   }

@@ -40,3 +40,10 @@ export class InvalidInputError extends DomainError {
     super(code, 'INVALID', message, details);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a value is a UUID (ids from paths and bodies are checked before they reach SQL). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

@@ -34,6 +34,7 @@ import type {
   SosDto,
   VersionDto,
 } from './orders.dto.js';
+import { returning } from '#lib/database';
 
 /** A service_order row as SQL returns it (snake_case), plus the elder's name. */
 interface OrderRow {
@@ -411,12 +412,12 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   // --- queries -----------------------------------------------------------------------------------
 
   async get(actor: Actor, id: string): Promise<OrderView> {
-    const order = await this.loadVisible(this.db.manager, actor, id);
+    const order = await this.load(this.db.manager, id, actor);
     return this.present(actor, order);
   }
 
   async events(actor: Actor, id: string): Promise<OrderEventView[]> {
-    await this.loadVisible(this.db.manager, actor, id);
+    await this.load(this.db.manager, id, actor);
     const rows: (Omit<OrderEventView, 'at'> & { at: Date })[] = await this.db.query(
       `SELECT id, seq, type, from_state AS "fromState", to_state AS "toState", actor_user_id AS "actorUserId",
               actor_role AS "actorRole", lat, lng, payload, at
@@ -698,7 +699,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   /** Access check, legal-transition check, guarded update and event row, in one transaction. */
   private async act(actor: Actor, id: string, action: OrderAction, spec: TransitionSpec): Promise<OrderView> {
     const updated = await this.db.transaction(async (m) => {
-      const order = await this.loadVisible(m, actor, id);
+      const order = await this.load(m, id, actor);
       if (!canActOnOrder(actor, scopeOf(order), action))
         throw new OrderError(E.NOT_ALLOWED, `role ${actor.role} may not ${action.toLowerCase()} this order`);
       return this.apply(m, actor, order, action, spec);
@@ -725,12 +726,13 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     const cols = Object.keys(patch);
     const params: unknown[] = [order.id, order.version, t.next, ...Object.values(patch)];
     const sets = cols.map((c, i) => `${c} = $${i + 4}`);
-    const res: [unknown[], number] = await m.query(
+    const updated = await returning(
+      m,
       `UPDATE service_order SET state = $3, version = version + 1, updated_at = now()${sets.length ? ', ' + sets.join(', ') : ''}
-        WHERE id = $1 AND version = $2`,
+        WHERE id = $1 AND version = $2 RETURNING id`,
       params,
     );
-    if (res[1] !== 1)
+    if (updated.length !== 1)
       throw new OrderError(E.VERSION_CONFLICT, 'someone else changed this order at the same time: reload and retry');
     await m.query(
       `INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
@@ -753,23 +755,17 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return this.load(m, order.id);
   }
 
-  private async load(m: EntityManager, id: string): Promise<OrderRow> {
-    const rows: OrderRow[] = await m.query(
-      `SELECT o.*, e.name AS elder_name FROM service_order o JOIN elder e ON e.id = o.elder_id WHERE o.id = $1`,
-      [id],
-    );
-    if (!rows[0]) throw new OrderError(E.ORDER_NOT_FOUND, 'order not found', { id });
-    return rows[0];
-  }
-
-  /** Loads an order the actor may see; anything else is "not found", whether it exists or not. */
-  private async loadVisible(m: EntityManager, actor: Actor, id: string): Promise<OrderRow> {
+  /**
+   * Loads an order. With an actor, an order they may not see is "not found", exactly like one
+   * that does not exist.
+   */
+  private async load(m: EntityManager, id: string, visibleTo?: Actor): Promise<OrderRow> {
     const rows: OrderRow[] = await m.query(
       `SELECT o.*, e.name AS elder_name FROM service_order o JOIN elder e ON e.id = o.elder_id WHERE o.id = $1`,
       [id],
     );
     const order = rows[0];
-    if (!order || !canViewOrder(actor, scopeOf(order)))
+    if (!order || (visibleTo && !canViewOrder(visibleTo, scopeOf(order))))
       throw new OrderError(E.ORDER_NOT_FOUND, 'order not found', { id });
     return order;
   }

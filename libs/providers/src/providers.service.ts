@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AccessDeniedError, maskPhone, PII_CIPHER, PiiCipher, Role, type Actor } from '#lib/kernel';
+import { AccessDeniedError, maskPhone, PII_CIPHER, PiiCipher, Role, type Actor, isUuid } from '#lib/kernel';
 import { RegionLevel, RegionsService } from '#lib/regions';
 import { AuditTrailService } from '#lib/audit-trail';
 import type { ServiceType } from '#lib/catalog';
@@ -93,8 +93,6 @@ export function workerHasQualification(
 ): boolean {
   return !required || worker.qualifications.includes(required);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const PROVIDER_COLUMNS = `p.id, p.name, p.credit_code AS "creditCode", p.district_code AS "districtCode",
   p.contact_phone AS "contactPhone", p.base_lat AS "baseLat", p.base_lng AS "baseLng", p.opening_hours AS "openingHours",
@@ -285,7 +283,7 @@ export class ProvidersService {
 
   /** The provider, or PROVIDER_NOT_FOUND (404). */
   async getProvider(id: string): Promise<ProviderView> {
-    if (typeof id !== 'string' || !UUID.test(id)) throw providerNotFound(id);
+    if (!isUuid(id)) throw providerNotFound(id);
     const rows: ProviderView[] = await this.db.query(`SELECT ${PROVIDER_COLUMNS} FROM provider p WHERE p.id = $1`, [
       id,
     ]);
@@ -300,7 +298,7 @@ export class ProvidersService {
     communityCode: string,
     at: Date = new Date(),
   ): Promise<boolean> {
-    if (!UUID.test(providerId)) return false;
+    if (!isUuid(providerId)) return false;
     const rows: unknown[] = await this.db.query(
       `SELECT 1 FROM provider_contract
         WHERE provider_id = $1 AND $2 = ANY(service_types) AND $3 = ANY(community_codes)
@@ -391,7 +389,7 @@ export class ProvidersService {
   }
 
   private async requireVisible(actor: Actor, id: string): Promise<ProviderView> {
-    if (typeof id !== 'string' || !UUID.test(id)) throw providerNotFound(id);
+    if (!isUuid(id)) throw providerNotFound(id);
     const scope = this.scopeSql(actor, 2);
     const rows: ProviderView[] = await this.db.query(
       `SELECT ${PROVIDER_COLUMNS} FROM provider p JOIN region d ON d.code = p.district_code WHERE p.id = $1 AND ${scope.sql}`,
@@ -413,12 +411,7 @@ export class ProvidersService {
   }
 
   private async findWorker(providerId: string, workerId: string): Promise<WorkerRow | null> {
-    if (
-      typeof providerId !== 'string' ||
-      typeof workerId !== 'string' ||
-      !UUID.test(providerId) ||
-      !UUID.test(workerId)
-    )
+    if (typeof providerId !== 'string' || typeof workerId !== 'string' || !isUuid(providerId) || !isUuid(workerId))
       return null;
     const rows: WorkerRow[] = await this.db.query(
       `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 AND id = $2`,

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Role, type Actor } from '#lib/kernel';
+import { Role, type Actor, isUuid } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import type { AccessTokenClaims } from './token.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ActorRow {
   status: string;
@@ -69,7 +67,7 @@ export class ActorResolver {
                    ELSE NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.family_id = $2::uuid AND r.user_id = u.id AND r.revoked_at IS NULL)
               END AS session_revoked
          FROM app_user u WHERE u.id = $1`,
-      [userId, sid && UUID.test(sid) ? sid : sid ? ActorResolver.REVOKED_SID : null],
+      [userId, sid && isUuid(sid) ? sid : sid ? ActorResolver.REVOKED_SID : null],
     );
     const row = rows[0];
     if (row) {

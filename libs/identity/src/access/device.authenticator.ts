@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role, type Actor } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
+import { returning } from '#lib/database';
 
 /** SOS devices send `X-Device-Key: <deviceId>.<secret>`; the actor may only raise an emergency for its elder. */
 @Injectable()
@@ -13,9 +14,9 @@ export class DeviceAuthenticator {
     const invalid = new IdentityError(IdentityErrorCode.DEVICE_KEY_INVALID, 'device key missing or invalid');
     const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,200})$/.exec(key ?? '');
     if (!match) throw invalid;
-    const rows: { elder_id: string; key_hash: Buffer; active: boolean }[] = await this.db.query(
-      `WITH d AS (UPDATE sos_device SET last_seen_at = now() WHERE id = $1 RETURNING elder_id, key_hash, active)
-       SELECT * FROM d`,
+    const rows = await returning<{ elder_id: string; key_hash: Buffer; active: boolean }>(
+      this.db,
+      `UPDATE sos_device SET last_seen_at = now() WHERE id = $1 RETURNING elder_id, key_hash, active`,
       [match[1]],
     );
     const row = rows[0];

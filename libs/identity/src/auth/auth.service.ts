@@ -9,7 +9,7 @@ import { IDENTITY_OPTIONS, type IdentityOptions } from '../access/token.service.
 import { ActorResolver } from '../access/actor.resolver.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionService, type TokenPair } from './sessions.js';
-import { returning } from '../sql.js';
+import { returning } from '#lib/database';
 
 interface CredentialRow {
   id: string;

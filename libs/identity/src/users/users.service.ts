@@ -9,8 +9,8 @@ import { UserStatus } from '../identity.entity.js';
 import { ActorResolver } from '../access/actor.resolver.js';
 import { SessionService } from '../auth/sessions.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
-import { returning } from '../sql.js';
 import type { CreateUserDto, ListUsersQuery, UserDto } from './users.dto.js';
+import { returning } from '#lib/database';
 
 /** Which region levels a region-scoped role may be given. */
 export const ROLE_REGION_LEVELS: Partial<Record<Role, readonly RegionLevel[]>> = {
