@@ -70,21 +70,12 @@ export class AuthService {
     const user = rows[0];
     if (!user || !user.password_hash) {
       await verifyAgainstDummy(password);
-      await this.audit.record({
-        action: AuditAction.SIGN_IN_FAILED,
-        details: { method: 'PASSWORD', reason: 'UNKNOWN_ACCOUNT' },
-      });
+      await this.recordFailedSignIn(undefined, 'PASSWORD', 'UNKNOWN_ACCOUNT');
       throw badCredentials();
     }
     const actor = { userId: user.id, role: user.role };
     if (user.locked) {
-      await this.audit.record({
-        actor,
-        action: AuditAction.SIGN_IN_FAILED,
-        objectType: 'user',
-        objectId: user.id,
-        details: { method: 'PASSWORD', reason: 'LOCKED' },
-      });
+      await this.recordFailedSignIn(user, 'PASSWORD', 'LOCKED');
       throw this.lockedError(user.locked_until!);
     }
     if (!(await verifyPassword(user.password_hash, password))) {
@@ -92,13 +83,7 @@ export class AuthService {
       throw badCredentials();
     }
     if (user.status !== 'ACTIVE') {
-      await this.audit.record({
-        actor,
-        action: AuditAction.SIGN_IN_FAILED,
-        objectType: 'user',
-        objectId: user.id,
-        details: { method: 'PASSWORD', reason: 'DISABLED' },
-      });
+      await this.recordFailedSignIn(user, 'PASSWORD', 'DISABLED');
       throw new IdentityError(IdentityErrorCode.ACCOUNT_DISABLED, 'account disabled: ask your administrator');
     }
     return this.ds.transaction(async (m) => {
@@ -122,6 +107,20 @@ export class AuthService {
     });
   }
 
+  /** One SIGN_IN_FAILED audit row (ids and reasons only: never the phone). */
+  private recordFailedSignIn(
+    user: { id: string; role: Role } | undefined,
+    method: 'PASSWORD' | 'ONE_TIME_CODE',
+    reason: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.audit.record({
+      ...(user ? { actor: { userId: user.id, role: user.role }, objectType: 'user', objectId: user.id } : {}),
+      action: AuditAction.SIGN_IN_FAILED,
+      details: { method, reason, ...extra },
+    });
+  }
+
   /** Counts a wrong password; the maxFailedLogins-th within a lock period locks the account. */
   private async recordWrongPassword(user: CredentialRow): Promise<void> {
     const rows = await returning<{ failed_logins: number; locked: boolean }>(
@@ -137,13 +136,7 @@ export class AuthService {
     );
     const actor = { userId: user.id, role: user.role };
     const attempts = rows[0]?.failed_logins ?? 0;
-    await this.audit.record({
-      actor,
-      action: AuditAction.SIGN_IN_FAILED,
-      objectType: 'user',
-      objectId: user.id,
-      details: { method: 'PASSWORD', reason: 'WRONG_PASSWORD', attempts },
-    });
+    await this.recordFailedSignIn(user, 'PASSWORD', 'WRONG_PASSWORD', { attempts });
     if (rows[0]?.locked) {
       this.logger.warn(
         `account ${user.id} locked for ${this.options.lockoutMinutes} min after ${attempts} wrong passwords`,
@@ -252,10 +245,7 @@ export class AuthService {
       case 'ok':
         return outcome.pair;
       case 'wrong':
-        await this.audit.record({
-          action: AuditAction.SIGN_IN_FAILED,
-          details: { method: 'ONE_TIME_CODE', reason: 'WRONG_CODE' },
-        });
+        await this.recordFailedSignIn(undefined, 'ONE_TIME_CODE', 'WRONG_CODE');
         throw outcome.attemptsLeft > 0 ? invalid() : invalid('code wrong: too many attempts, request a new code');
       case 'exhausted':
         throw invalid('too many attempts for this code: request a new code');
