@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { returning } from '#lib/database';
 import { AccessDeniedError, maskPhone, PII_CIPHER, PiiCipher, Role, type Actor, isUuid } from '#lib/kernel';
 import { RegionLevel, RegionsService } from '#lib/regions';
 import { AuditTrailService } from '#lib/audit-trail';
@@ -262,7 +263,7 @@ export class ProvidersService {
     input: UpdateWorkerInput,
   ): Promise<WorkerView> {
     this.requireOwnProviderAdmin(actor, providerId);
-    if (!(await this.findWorker(providerId, workerId))) throw workerNotFound(workerId);
+    if (!isUuid(workerId)) throw workerNotFound(workerId);
     const sets: string[] = [];
     const params: unknown[] = [providerId, workerId];
     const set = (column: string, value: unknown, cast = '') => {
@@ -274,9 +275,15 @@ export class ProvidersService {
     if (input.qualifications !== undefined) set('qualifications', [...new Set(input.qualifications)]);
     if (input.shifts !== undefined) set('shifts', JSON.stringify(input.shifts), '::jsonb');
     if (input.status !== undefined) set('status', input.status);
-    if (sets.length)
-      await this.db.query(`UPDATE worker SET ${sets.join(', ')} WHERE provider_id = $1 AND id = $2`, params);
-    return this.presentWorker((await this.findWorker(providerId, workerId))!, actor);
+    const [row] = sets.length
+      ? await returning<WorkerRow>(
+          this.db,
+          `UPDATE worker SET ${sets.join(', ')} WHERE provider_id = $1 AND id = $2 RETURNING ${WORKER_COLUMNS}`,
+          params,
+        )
+      : [await this.findWorker(providerId, workerId)];
+    if (!row) throw workerNotFound(workerId);
+    return this.presentWorker(row, actor);
   }
 
   // ---- public API for other contexts (no actor: the caller has checked access) ----------
@@ -411,8 +418,7 @@ export class ProvidersService {
   }
 
   private async findWorker(providerId: string, workerId: string): Promise<WorkerRow | null> {
-    if (typeof providerId !== 'string' || typeof workerId !== 'string' || !isUuid(providerId) || !isUuid(workerId))
-      return null;
+    if (!isUuid(providerId) || !isUuid(workerId)) return null;
     const rows: WorkerRow[] = await this.db.query(
       `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 AND id = $2`,
       [providerId, workerId],
