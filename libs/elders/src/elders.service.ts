@@ -392,6 +392,15 @@ export class EldersService {
     return rows[0];
   }
 
+  /** Which of these elders live under the region path (e.g. to link family accounts in scope). */
+  async eldersUnder(ids: string[], regionPath: string): Promise<Set<string>> {
+    const rows = (await this.db.query(
+      `SELECT id FROM elder WHERE id = ANY($1::uuid[]) AND region_path LIKE $2 || '%'`,
+      [ids.filter(isUuid), regionPath],
+    )) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
   /**
    * Phones a confirmation code may go to: the elder's own phone first, then the emergency contacts
    * by priority (decrypted, de-duplicated). Empty when nobody has a phone. Never log the result.

@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { RegionsModule } from '#lib/regions';
+import { ProvidersModule } from '#lib/providers';
+import { EldersModule } from '#lib/elders';
 import { AccessGuard } from './access/access.guard.js';
 import { ActorResolver } from './access/actor.resolver.js';
 import { DeviceAuthenticator } from './access/device.authenticator.js';
@@ -22,7 +25,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       global: true,
-      imports: [JwtModule.register({})],
+      imports: [JwtModule.register({}), RegionsModule, ProvidersModule, EldersModule],
       controllers: [AuthController, UsersController],
       providers: [
         { provide: IDENTITY_OPTIONS, useValue: options },

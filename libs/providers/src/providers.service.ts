@@ -290,12 +290,18 @@ export class ProvidersService {
 
   /** The provider, or PROVIDER_NOT_FOUND (404). */
   async getProvider(id: string): Promise<ProviderView> {
-    if (!isUuid(id)) throw providerNotFound(id);
+    const provider = await this.findProvider(id);
+    if (!provider) throw providerNotFound(id);
+    return provider;
+  }
+
+  /** The provider, or null. */
+  async findProvider(id: string): Promise<ProviderView | null> {
+    if (!isUuid(id)) return null;
     const rows: ProviderView[] = await this.db.query(`SELECT ${PROVIDER_COLUMNS} FROM provider p WHERE p.id = $1`, [
       id,
     ]);
-    if (!rows[0]) throw providerNotFound(id);
-    return rows[0];
+    return rows[0] ?? null;
   }
 
   /** Does a contract of the provider cover this service type in this community on the (China) date of `at`? */
@@ -417,7 +423,8 @@ export class ProvidersService {
     if (!actor.providerId || actor.providerId !== providerId) throw providerNotFound(providerId);
   }
 
-  private async findWorker(providerId: string, workerId: string): Promise<WorkerRow | null> {
+  /** The worker of that provider (any status), or null. */
+  async findWorker(providerId: string, workerId: string): Promise<WorkerRow | null> {
     if (!isUuid(providerId) || !isUuid(workerId)) return null;
     const rows: WorkerRow[] = await this.db.query(
       `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 AND id = $2`,

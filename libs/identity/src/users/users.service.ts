@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditAction, AuditTrailService } from '#lib/audit-trail';
 import { clampLimit, maskPhone, NotFoundError, PII_CIPHER, PiiCipher, Role, type Actor, type Page } from '#lib/kernel';
-import { RegionLevel } from '#lib/regions';
+import { RegionLevel, RegionsService } from '#lib/regions';
+import { ProvidersService } from '#lib/providers';
+import { EldersService } from '#lib/elders';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import { UserStatus } from '../identity.entity.js';
 import { ActorResolver } from '../access/actor.resolver.js';
@@ -72,6 +74,9 @@ export class UsersService {
     private readonly actors: ActorResolver,
     private readonly audit: AuditTrailService,
     @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly regions: RegionsService,
+    private readonly providers: ProvidersService,
+    private readonly elders: EldersService,
   ) {}
 
   async create(actor: Actor, input: CreateUserDto): Promise<UserDto> {
@@ -92,10 +97,7 @@ export class UsersService {
 
     let regionPath: string | null = null;
     if (input.regionCode) {
-      const [region] = (await this.ds.query(`SELECT level, path FROM region WHERE code = $1`, [input.regionCode])) as {
-        level: RegionLevel;
-        path: string;
-      }[];
+      const region = await this.regions.findRegion(input.regionCode);
       if (!region || !region.path.startsWith(scopePath))
         throw scopeInvalid('regionCode', `region ${input.regionCode} not found`);
       const levels = ROLE_REGION_LEVELS[role] ?? [];
@@ -107,27 +109,16 @@ export class UsersService {
       regionPath = region.path;
     }
     if (input.providerId) {
-      const [p] = (await this.ds.query(
-        `SELECT p.id FROM provider p JOIN region r ON r.code = p.district_code WHERE p.id = $1 AND r.path LIKE $2 || '%'`,
-        [input.providerId, scopePath],
-      )) as { id: string }[];
-      if (!p) throw scopeInvalid('providerId', 'provider not found');
+      const provider = await this.providers.findProvider(input.providerId);
+      const district = provider && (await this.regions.findRegion(provider.districtCode));
+      if (!district?.path.startsWith(scopePath)) throw scopeInvalid('providerId', 'provider not found');
     }
-    if (input.workerId) {
-      const [w] = (await this.ds.query(`SELECT id FROM worker WHERE id = $1 AND provider_id = $2`, [
-        input.workerId,
-        input.providerId,
-      ])) as { id: string }[];
-      if (!w) throw scopeInvalid('workerId', 'worker not found at this provider');
-    }
+    if (input.workerId && !(await this.providers.findWorker(input.providerId!, input.workerId)))
+      throw scopeInvalid('workerId', 'worker not found at this provider');
     const elderIds = input.elderId ? [input.elderId] : (input.elders ?? []).map((l) => l.elderId);
     if (new Set(elderIds).size !== elderIds.length) throw scopeInvalid('elders', 'an elder is linked twice');
     if (elderIds.length) {
-      const found = (await this.ds.query(`SELECT id FROM elder WHERE id = ANY($1) AND region_path LIKE $2 || '%'`, [
-        elderIds,
-        scopePath,
-      ])) as { id: string }[];
-      const known = new Set(found.map((f) => f.id));
+      const known = await this.elders.eldersUnder(elderIds, scopePath);
       const missing = elderIds.findIndex((id) => !known.has(id));
       if (missing >= 0) throw scopeInvalid(input.elderId ? 'elderId' : `elders.${missing}.elderId`, 'elder not found');
     }
