@@ -7,9 +7,9 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
-/** DATABASE_URL when given; otherwise `database` on the embedded cluster in config.dataDir. */
-export async function connectDatabase(config: AppConfig, database = 'eldercare'): Promise<DatabaseHandle> {
+/** DATABASE_URL when given; otherwise the `eldercare` database of the embedded cluster in config.dataDir. */
+export async function connectDatabase(config: AppConfig): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
-  const db = await startEmbeddedPostgres({ dataDir: config.dataDir, database });
+  const db = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'eldercare' });
   return { url: db.url, embedded: true, stop: db.stop };
 }
