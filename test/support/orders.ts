@@ -1,4 +1,5 @@
 import type { TestApp } from './test-app.js';
+import { readLastMessage } from '#lib/notifications';
 import { testCipher } from './fixtures.js';
 
 type UserKey = keyof TestApp['city']['users'];
@@ -58,20 +59,8 @@ export function orderDriver(t: TestApp) {
 }
 
 /** The last SMS the development notification adapter recorded for this phone. */
-export async function lastMessage(
-  t: TestApp,
-  phone: string,
-): Promise<{ template: string; params: Record<string, string> } | undefined> {
-  const cipher = testCipher();
-  const rows: { template: string; params_enc: Buffer }[] = await t.ds.query(
-    `SELECT template, params_enc FROM outbound_message WHERE recipient_hash = $1 ORDER BY id DESC LIMIT 1`,
-    [cipher.blindIndex(phone)],
-  );
-  if (!rows[0]) return undefined;
-  return {
-    template: rows[0].template,
-    params: JSON.parse(cipher.decrypt(rows[0].params_enc)) as Record<string, string>,
-  };
+export function lastMessage(t: TestApp, phone: string) {
+  return readLastMessage(t.ds, testCipher(), phone);
 }
 
 export async function countRows(t: TestApp): Promise<{ orders: number; events: number }> {
