@@ -64,8 +64,5 @@ export function lastMessage(t: TestApp, phone: string) {
 }
 
 export async function countRows(t: TestApp): Promise<{ orders: number; events: number }> {
-  const [r] = (await t.ds.query(
-    `SELECT (SELECT count(*)::int FROM service_order) AS orders, (SELECT count(*)::int FROM order_event) AS events`,
-  )) as { orders: number; events: number }[];
-  return r;
+  return { orders: await t.count('service_order'), events: await t.count('order_event') };
 }
