@@ -2,7 +2,7 @@
 // cluster under the OS temp dir. Migrations run once into a template database; every e2e file clones
 // it (CREATE DATABASE … TEMPLATE), so files are isolated and can run in parallel.
 // globalSetup runs outside Jest's module mapper, so it uses the compiled code (`npm test` builds first).
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -12,13 +12,27 @@ const dist = (p) => new URL(`../../dist/${p}`, import.meta.url).href;
 export const TEMPLATE_DB = 'eldercare_test_template';
 
 export default async function globalSetup() {
-  const { buildDataSourceOptions, startEmbeddedPostgres } = await import(dist('libs/database/src/index.js'));
+  const { buildDataSourceOptions, startEmbeddedPostgres, EmbeddedPostgresError } = await import(
+    dist('libs/database/src/index.js')
+  );
   const { ENTITIES } = await import(dist('apps/api/src/entities.js'));
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'eldercare-test-'));
     chmodSync(dataDir, 0o755);
-    const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), database: 'postgres' });
+    let db;
+    try {
+      db = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, 'pgdata'),
+        database: 'postgres',
+        settings: { dataDir: 'TMPDIR', example: '/tmp', url: 'TEST_DATABASE_URL' },
+      });
+    } catch (err) {
+      rmSync(dataDir, { recursive: true, force: true });
+      // The one sentence `npm start` prints, not a stack trace (Jest prints error.stack).
+      if (err instanceof EmbeddedPostgresError) err.stack = `test database: ${err.message}`;
+      throw err;
+    }
     adminUrl = db.url;
     globalThis.__ELDERCARE_PG__ = { ...db, dataDir };
   }

@@ -9,6 +9,7 @@ export default async function globalTeardown() {
     return;
   }
   // External server: drop the per-file databases this run created.
+  if (!process.env.ELDERCARE_TEST_ADMIN_URL) return;
   const admin = new pg.Client({ connectionString: process.env.ELDERCARE_TEST_ADMIN_URL });
   await admin.connect();
   const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'eldercare_test_%'`);

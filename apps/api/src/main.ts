@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (cluster.isWorker) return serve(config, process.env[WORKER_DB_URL]!, () => Promise.resolve());
 
   const db = await connectDatabase(config);
-  if (db.embedded) console.log(`embedded PostgreSQL ready (data in ${config.dataDir})`);
+  if (db.embedded) console.log(`embedded PostgreSQL ready (data in ${db.location})`);
   // Migrations run before anything listens; replicas starting together take turns (advisory lock).
   const ds = new DataSource(buildDataSourceOptions({ url: db.url, entities: ENTITIES }));
   await ds.initialize();
@@ -83,7 +83,15 @@ async function seedDemoIfEmpty(ds: DataSource, cipher: PiiCipher, port: number):
   return seedDemo(ds, cipher, `http://localhost:${port}`);
 }
 
+/** One sentence for the console: what went wrong and what to do (no stack trace). */
+function startFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e?.code === 'EADDRINUSE')
+    return `port ${e.port ?? ''} is already in use: stop the program using it, or set PORT to another port`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 main().catch((err: unknown) => {
-  console.error(`\nstart failed: ${(err as Error).message}`);
+  console.error(`\nstart failed: ${startFailure(err)}`);
   process.exit(1);
 });
