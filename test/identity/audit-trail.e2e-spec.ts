@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
+import { TransactionHost } from '#lib/database';
 import { AuditAction, AuditTrailService, auditRowHash, verifyChain } from '#lib/audit-trail';
 import { Role } from '#lib/kernel';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -59,24 +60,29 @@ describe('audit trail (hash chain on PostgreSQL)', () => {
     expect(result).toEqual({ ok: true, rows: before + 20 });
   });
 
-  it('records inside the caller transaction: rolled back with it', async () => {
+  it('records inside the caller transaction (the ambient one): rolled back with it', async () => {
     const count = async () => Number((await t.ds.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n);
+    const txHost = t.app.get(TransactionHost);
     const before = await count();
     await expect(
-      t.ds.transaction(async (m) => {
-        await audit.record(
-          { actor: admin(), action: AuditAction.SUBSIDY_POLICY_CHANGED, objectType: 'policy', objectId: 'p1' },
-          m,
-        );
+      txHost.withTransaction(async () => {
+        await audit.record({
+          actor: admin(),
+          action: AuditAction.SUBSIDY_POLICY_CHANGED,
+          objectType: 'policy',
+          objectId: 'p1',
+        });
         throw new Error('use case failed');
       }),
     ).rejects.toThrow('use case failed');
     expect(await count()).toBe(before);
-    await t.ds.transaction((m) =>
-      audit.record(
-        { actor: admin(), action: AuditAction.SUBSIDY_POLICY_CHANGED, objectType: 'policy', objectId: 'p1' },
-        m,
-      ),
+    await txHost.withTransaction(() =>
+      audit.record({
+        actor: admin(),
+        action: AuditAction.SUBSIDY_POLICY_CHANGED,
+        objectType: 'policy',
+        objectId: 'p1',
+      }),
     );
     expect(await count()).toBe(before + 1);
     expect((await verifyChain(t.ds)).ok).toBe(true);

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { KernelModule } from '#lib/kernel';
-import { buildDataSourceOptions } from '#lib/database';
+import { buildDataSourceOptions, TransactionModule } from '#lib/database';
 import { IdentityModule } from '#lib/identity';
 import { RegionsModule } from '#lib/regions';
 import { CatalogModule } from '#lib/catalog';
@@ -29,8 +29,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(
-          buildDataSourceOptions({ url: databaseUrl, entities: ENTITIES, poolSize: config.dbPoolSize }),
+          buildDataSourceOptions({
+            url: databaseUrl,
+            entities: ENTITIES,
+            poolSize: config.dbPoolSize,
+            acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
+          }),
         ),
+        // The ambient transaction: services read and write through TransactionHost.tx, which is the
+        // current use case's transaction when there is one (one pooled connection per use case).
+        TransactionModule,
         TerminusModule,
         KernelModule.forRoot({ piiEncryptionKey: config.piiEncryptionKey, piiHashKey: config.piiHashKey }),
         IdentityModule.forRoot(config),

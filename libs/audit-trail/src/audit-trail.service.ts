@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '#lib/database';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '#lib/kernel';
 import {
   assertNoPersonalData,
@@ -23,23 +24,24 @@ export interface AuditEntry {
 }
 
 /**
- * Appends rows to the tamper-evident audit log. Pass the use case's EntityManager to record in the
- * same transaction as the change (the row then exists only if the change commits); the chain lock
- * is held until that transaction ends, so keep such transactions short.
+ * Appends rows to the tamper-evident audit log. Called inside a use case's transaction (the ambient
+ * one of TransactionHost), the row is written in it and exists only if the change commits; outside
+ * one, it gets a short transaction of its own. The chain lock is held until that transaction ends,
+ * so keep such transactions short.
  */
 @Injectable()
 export class AuditTrailService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly txHost: TransactionHost) {}
 
-  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+  async record(entry: AuditEntry): Promise<void> {
     assertNoPersonalData(entry.details ?? {});
-    if (manager?.queryRunner?.isTransactionActive) return this.append(entry, manager);
-    await (manager ?? this.ds.manager).transaction((m) => this.append(entry, m));
+    await this.txHost.withTransaction(() => this.append(entry));
   }
 
-  private async append(entry: AuditEntry, m: EntityManager): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock($1)`, [AUDIT_CHAIN_LOCK_KEY]);
-    const last: { seq: string; hash: string }[] = await m.query(
+  private async append(entry: AuditEntry): Promise<void> {
+    const tx = this.txHost.tx; // the transaction opened or joined above
+    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [AUDIT_CHAIN_LOCK_KEY]);
+    const last: { seq: string; hash: string }[] = await tx.query(
       `SELECT seq::text AS seq, hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1`,
     );
     const details = JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>;
@@ -55,7 +57,7 @@ export class AuditTrailService {
       prevHash: last[0]?.hash ?? GENESIS_HASH,
     };
     const hash = auditRowHash(row);
-    await m.query(
+    await tx.query(
       `INSERT INTO audit_log (seq, at, actor_user_id, actor_role, action, object_type, object_id, details, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
       [

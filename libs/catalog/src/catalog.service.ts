@@ -1,26 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AccessDeniedError, Role, type Actor, isUuid } from '#lib/kernel';
 import { AuditTrailService } from '#lib/audit-trail';
 import { ServiceType, ServiceUnit } from './catalog.entity.js';
-import type { StandardItem } from './standard-catalogue.js';
+import type { CatalogItemDto as CatalogItemView, ServiceTypeDto as ServiceTypeView } from './catalog.dto.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
-import { returning } from '#lib/database';
+import { returning, TransactionHost } from '#lib/database';
 
-/** A catalogue item as stored: the fields of a standard item plus identity, state and version. */
-export interface CatalogItemView extends StandardItem {
-  id: string;
-  active: boolean;
-  version: number;
-}
-
-export interface ServiceTypeView {
-  code: ServiceType;
-  nameZh: string;
-  nameEn: string;
-  items: CatalogItemView[];
-}
+/**
+ * A catalogue item as stored (the fields of a standard item plus identity, state and version) and
+ * a service type with its items: the answers' classes, which are also their OpenAPI schemas.
+ */
+export type { CatalogItemDto as CatalogItemView, ServiceTypeDto as ServiceTypeView } from './catalog.dto.js';
 
 /** What an order snapshots from the catalogue when it is created. */
 export type CatalogItemSnapshot = Omit<CatalogItemView, 'active'>;
@@ -80,7 +71,7 @@ export class CatalogService {
   private readonly itemCache = new Map<string, { at: number; item: CatalogItemView }>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly txHost: TransactionHost,
     private readonly audit: AuditTrailService,
   ) {}
 
@@ -89,10 +80,10 @@ export class CatalogService {
   /** The ten service types with their items; inactive items only for a platform admin who asks. */
   async catalogue(actor: Actor, includeInactive = false): Promise<ServiceTypeView[]> {
     const withInactive = includeInactive && actor.role === Role.PLATFORM_ADMIN;
-    const types: Omit<ServiceTypeView, 'items'>[] = await this.db.query(
+    const types: Omit<ServiceTypeView, 'items'>[] = await this.txHost.tx.query(
       `SELECT code, name_zh AS "nameZh", name_en AS "nameEn" FROM service_type ORDER BY sort_order, code`,
     );
-    const items: CatalogItemView[] = await this.db.query(
+    const items: CatalogItemView[] = await this.txHost.tx.query(
       `SELECT ${ITEM_COLUMNS} FROM service_item ${withInactive ? '' : 'WHERE active'} ORDER BY service_type, code`,
     );
     return types.map((t) => ({ ...t, items: items.filter((i) => i.serviceType === t.code) }));
@@ -109,8 +100,8 @@ export class CatalogService {
     if (actor.role !== Role.PLATFORM_ADMIN) throw new AccessDeniedError('edit the catalogue');
     const id = randomUUID();
     try {
-      await this.db.transaction(async (m) => {
-        await m.query(
+      await this.txHost.withTransaction(async () => {
+        await this.txHost.tx.query(
           `INSERT INTO service_item (id, code, service_type, name_zh, name_en, unit, price_cents, min_duration_minutes,
                                      required_qualification, accept_sla_minutes, onsite_sla_minutes, active)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
@@ -129,16 +120,13 @@ export class CatalogService {
             input.active ?? true,
           ],
         );
-        await this.audit.record(
-          {
-            actor,
-            action: CatalogAuditAction.ITEM_CREATED,
-            objectType: 'service_item',
-            objectId: id,
-            details: { code: input.code },
-          },
-          m,
-        );
+        await this.audit.record({
+          actor,
+          action: CatalogAuditAction.ITEM_CREATED,
+          objectType: 'service_item',
+          objectId: id,
+          details: { code: input.code },
+        });
       });
     } catch (err) {
       if ((err as { code?: string }).code === '23505')
@@ -163,15 +151,15 @@ export class CatalogService {
       sets.push(`${column} = $${params.length}`);
       changed.push(key);
     }
-    const saved = await this.db.transaction(async (m) => {
+    const saved = await this.txHost.withTransaction(async () => {
       const [updated] = await returning<CatalogItemView>(
-        m,
+        this.txHost.tx,
         `UPDATE service_item SET ${[...sets, 'version = version + 1'].join(', ')}
           WHERE id = $1 AND version = $2 RETURNING ${ITEM_COLUMNS}`,
         params,
       );
       if (!updated) {
-        const current = await this.findItem(id, m);
+        const current = await this.findItem(id);
         if (!current) throw notFound(id);
         throw new CatalogError(
           CatalogErrorCode.VERSION_CONFLICT,
@@ -182,16 +170,13 @@ export class CatalogService {
           },
         );
       }
-      await this.audit.record(
-        {
-          actor,
-          action: CatalogAuditAction.ITEM_CHANGED,
-          objectType: 'service_item',
-          objectId: id,
-          details: { changed, version: updated.version },
-        },
-        m,
-      );
+      await this.audit.record({
+        actor,
+        action: CatalogAuditAction.ITEM_CHANGED,
+        objectType: 'service_item',
+        objectId: id,
+        details: { changed, version: updated.version },
+      });
       return updated;
     });
     this.itemCache.delete(id);
@@ -220,7 +205,7 @@ export class CatalogService {
 
   /** The active item with this stable code (e.g. SOS_RESPONSE for one-key calls). */
   async getActiveItemByCode(code: string): Promise<CatalogItemSnapshot> {
-    const rows: { id: string }[] = await this.db.query(`SELECT id FROM service_item WHERE code = $1`, [code]);
+    const rows: { id: string }[] = await this.txHost.tx.query(`SELECT id FROM service_item WHERE code = $1`, [code]);
     if (!rows[0]) throw notFound(code);
     return this.getActiveItem(rows[0].id);
   }
@@ -233,9 +218,13 @@ export class CatalogService {
     return item;
   }
 
-  async findItem(id: string, m: { query: DataSource['query'] } = this.db): Promise<CatalogItemView | null> {
+  /** The item (any state), or null; inside a use case's transaction, read in it. */
+  async findItem(id: string): Promise<CatalogItemView | null> {
     if (!isUuid(id)) return null;
-    const rows: CatalogItemView[] = await m.query(`SELECT ${ITEM_COLUMNS} FROM service_item WHERE id = $1`, [id]);
+    const rows: CatalogItemView[] = await this.txHost.tx.query(
+      `SELECT ${ITEM_COLUMNS} FROM service_item WHERE id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 }

@@ -4,3 +4,5 @@ export * from './naming.strategy.js';
 export * from './server-version.js';
 export * from './migrate.js';
 export * from './sql.js';
+export * from './pool.js';
+export * from './transaction-host.js';

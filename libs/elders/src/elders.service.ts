@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
 import {
   AccessDeniedError,
   clampLimit,
@@ -24,10 +23,10 @@ import {
   presentElder,
   type ElderRecord,
   type ElderView,
-  type EmergencyContactRecord,
 } from './elder-presenter.js';
 import { parseResidentId } from './resident-id.js';
-import { returning } from '#lib/database';
+import type { ElderPiiDto as ElderPii } from './elders.dto.js';
+import { returning, TransactionHost } from '#lib/database';
 
 export interface EmergencyContactInputData {
   name: string;
@@ -80,15 +79,7 @@ export interface ListEldersFilter {
 }
 
 /** Unmasked personal data (GET /elders/:id/pii): every call is written to the audit trail. */
-export interface ElderPii {
-  id: string;
-  name: string;
-  idNumber: string;
-  phone: string | null;
-  address: string;
-  healthNotes: string | null;
-  emergencyContacts: EmergencyContactRecord[];
-}
+export type { ElderPiiDto as ElderPii } from './elders.dto.js';
 
 /** What the orders context snapshots / checks about the elder. Ciphertexts stay ciphertexts. */
 export interface ElderForOrder {
@@ -145,7 +136,7 @@ const PHONE_SHAPE = /^\+?\d[\d-]{5,18}$/;
 @Injectable()
 export class EldersService {
   constructor(
-    private readonly db: DataSource,
+    private readonly txHost: TransactionHost,
     private readonly regions: RegionsService,
     private readonly audit: AuditTrailService,
     @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
@@ -170,8 +161,8 @@ export class EldersService {
     const id = randomUUID();
     const idNumber = resident.value.idNumber;
     try {
-      await this.db.transaction(async (m) => {
-        await m.query(
+      await this.txHost.withTransaction(async () => {
+        await this.txHost.tx.query(
           `INSERT INTO elder (id, name, gender, birth_date, id_number_enc, id_number_hash, phone_enc, phone_hash, address_enc,
                               community_code, region_path, home_lat, home_lng, living_situation, categories, ability_level, health_notes_enc)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
@@ -195,7 +186,7 @@ export class EldersService {
             this.cipher.encryptOptional(input.healthNotes),
           ],
         );
-        await this.insertContacts(m, id, input.emergencyContacts ?? []);
+        await this.insertContacts(id, input.emergencyContacts ?? []);
       });
     } catch (err) {
       if ((err as { code?: string; constraint?: string }).code === '23505')
@@ -236,11 +227,11 @@ export class EldersService {
       else where.push(`e.name LIKE ${p(q.replace(/[\\%_]/g, (c) => `\\${c}`))} || '%'`);
     }
     const sqlWhere = where.join(' AND ');
-    const [{ total }] = (await this.db.query(
+    const [{ total }] = (await this.txHost.tx.query(
       `SELECT count(*)::int AS total FROM elder e WHERE ${sqlWhere}`,
       params,
     )) as { total: number }[];
-    const rows: ElderRow[] = await this.db.query(
+    const rows: ElderRow[] = await this.txHost.tx.query(
       `SELECT ${ELDER_COLUMNS} FROM elder e WHERE ${sqlWhere} ORDER BY e.community_code, e.name, e.id LIMIT ${p(limit)} OFFSET ${p(offset)}`,
       params,
     );
@@ -292,15 +283,17 @@ export class EldersService {
     if (input.status !== undefined) set('status', input.status);
     if (input.deceasedOn !== undefined) set('deceased_on', input.deceasedOn);
 
-    await this.db.transaction(async (m) => {
+    await this.txHost.withTransaction(async () => {
       const updated = await returning(
-        m,
+        this.txHost.tx,
         `UPDATE elder SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
           WHERE id = $1 AND version = $2 RETURNING id`,
         params,
       );
       if (updated.length !== 1) {
-        const [{ version }] = (await m.query(`SELECT version FROM elder WHERE id = $1`, [id])) as { version: number }[];
+        const [{ version }] = (await this.txHost.tx.query(`SELECT version FROM elder WHERE id = $1`, [id])) as {
+          version: number;
+        }[];
         throw new EldersError(
           EldersErrorCode.VERSION_CONFLICT,
           'version: the elder was changed by someone else; reload it',
@@ -311,45 +304,36 @@ export class EldersService {
         );
       }
       if (input.emergencyContacts !== undefined) {
-        await m.query(`DELETE FROM emergency_contact WHERE elder_id = $1`, [id]);
-        await this.insertContacts(m, id, input.emergencyContacts);
+        await this.txHost.tx.query(`DELETE FROM emergency_contact WHERE elder_id = $1`, [id]);
+        await this.insertContacts(id, input.emergencyContacts);
       }
       const categoriesChanged =
         input.categories !== undefined &&
         [...new Set(input.categories)].sort().join() !== [...current.categories].sort().join();
       if (categoriesChanged)
-        await this.audit.record(
-          {
-            actor,
-            action: AuditAction.ELIGIBILITY_CHANGED,
-            objectType: 'elder',
-            objectId: id,
-            details: { from: current.categories, to: [...new Set(input.categories)] },
-          },
-          m,
-        );
+        await this.audit.record({
+          actor,
+          action: AuditAction.ELIGIBILITY_CHANGED,
+          objectType: 'elder',
+          objectId: id,
+          details: { from: current.categories, to: [...new Set(input.categories)] },
+        });
       if (input.abilityLevel !== undefined && input.abilityLevel !== current.abilityLevel)
-        await this.audit.record(
-          {
-            actor,
-            action: AuditAction.ASSESSMENT_CHANGED,
-            objectType: 'elder',
-            objectId: id,
-            details: { field: 'abilityLevel', from: current.abilityLevel, to: input.abilityLevel },
-          },
-          m,
-        );
+        await this.audit.record({
+          actor,
+          action: AuditAction.ASSESSMENT_CHANGED,
+          objectType: 'elder',
+          objectId: id,
+          details: { field: 'abilityLevel', from: current.abilityLevel, to: input.abilityLevel },
+        });
       if (input.status !== undefined && input.status !== current.status)
-        await this.audit.record(
-          {
-            actor,
-            action: AuditAction.ELIGIBILITY_CHANGED,
-            objectType: 'elder',
-            objectId: id,
-            details: { field: 'status', from: current.status, to: input.status },
-          },
-          m,
-        );
+        await this.audit.record({
+          actor,
+          action: AuditAction.ELIGIBILITY_CHANGED,
+          objectType: 'elder',
+          objectId: id,
+          details: { field: 'status', from: current.status, to: input.status },
+        });
     });
     return presentElder((await this.loadRecord(id, true))!, actor);
   }
@@ -382,7 +366,7 @@ export class EldersService {
   /** The elder's reference data for an order, or ELDER_NOT_FOUND (404). */
   async getElderForOrder(id: string): Promise<ElderForOrder> {
     if (!isUuid(id)) throw elderNotFound(id);
-    const rows: ElderForOrder[] = await this.db.query(
+    const rows: ElderForOrder[] = await this.txHost.tx.query(
       `SELECT id, name, status, community_code AS "communityCode", region_path AS "regionPath", home_lat AS "homeLat",
               home_lng AS "homeLng", address_enc AS "addressEnc", phone_enc AS "phoneEnc"
          FROM elder WHERE id = $1`,
@@ -394,7 +378,7 @@ export class EldersService {
 
   /** Which of these elders live under the region path (e.g. to link family accounts in scope). */
   async eldersUnder(ids: string[], regionPath: string): Promise<Set<string>> {
-    const rows = (await this.db.query(
+    const rows = (await this.txHost.tx.query(
       `SELECT id FROM elder WHERE id = ANY($1::uuid[]) AND region_path LIKE $2 || '%'`,
       [ids.filter(isUuid), regionPath],
     )) as { id: string }[];
@@ -407,7 +391,7 @@ export class EldersService {
    */
   async getConfirmationPhones(elderId: string): Promise<string[]> {
     if (!isUuid(elderId)) throw elderNotFound(elderId);
-    const rows: { phoneEnc: Buffer | null; rank: number }[] = await this.db.query(
+    const rows: { phoneEnc: Buffer | null; rank: number }[] = await this.txHost.tx.query(
       `SELECT phone_enc AS "phoneEnc", 0 AS rank, 0 AS priority FROM elder WHERE id = $1
        UNION ALL
        SELECT phone_enc, 1, priority FROM emergency_contact WHERE elder_id = $1
@@ -434,13 +418,9 @@ export class EldersService {
     return community;
   }
 
-  private async insertContacts(
-    m: EntityManager,
-    elderId: string,
-    contacts: EmergencyContactInputData[],
-  ): Promise<void> {
+  private async insertContacts(elderId: string, contacts: EmergencyContactInputData[]): Promise<void> {
     for (const [i, c] of contacts.entries())
-      await m.query(
+      await this.txHost.tx.query(
         `INSERT INTO emergency_contact (id, elder_id, name, relation, phone_enc, priority) VALUES ($1,$2,$3,$4,$5,$6)`,
         [randomUUID(), elderId, c.name, c.relation, this.cipher.encrypt(c.phone), c.priority ?? i + 1],
       );
@@ -448,7 +428,7 @@ export class EldersService {
 
   private async loadRow(id: string): Promise<ElderRow | null> {
     if (!isUuid(id)) return null;
-    const rows: ElderRow[] = await this.db.query(`SELECT ${ELDER_COLUMNS} FROM elder e WHERE e.id = $1`, [id]);
+    const rows: ElderRow[] = await this.txHost.tx.query(`SELECT ${ELDER_COLUMNS} FROM elder e WHERE e.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -458,7 +438,7 @@ export class EldersService {
     const record = this.decrypt(row);
     if (withContacts) {
       const contacts: { id: string; name: string; relation: string; phoneEnc: Buffer; priority: number }[] =
-        await this.db.query(
+        await this.txHost.tx.query(
           `SELECT id, name, relation, phone_enc AS "phoneEnc", priority FROM emergency_contact WHERE elder_id = $1 ORDER BY priority, id`,
           [id],
         );

@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'NOT_FOUND' // 404: unknown, or out of the actor's scope (never leak existence)
   | 'CONFLICT' // 409: state or version conflict, duplicate
   | 'LOCKED' // 423: account locked
-  | 'RATE_LIMITED'; // 429
+  | 'RATE_LIMITED' // 429
+  | 'UNAVAILABLE'; // 503: a shared resource (e.g. the database pool) is exhausted; retry later
 
 export class DomainError extends Error {
   constructor(

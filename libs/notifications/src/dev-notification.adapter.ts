@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '#lib/database';
+import type { DataSource } from 'typeorm';
 import { maskPhone, PII_CIPHER, PiiCipher } from '#lib/kernel';
 import { NotificationPort } from './notification.port.js';
 
@@ -17,7 +18,7 @@ export class DevNotificationAdapter extends NotificationPort {
   private readonly logger = new Logger('Notifications');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly txHost: TransactionHost,
     @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
     @Inject(NOTIFICATIONS_ECHO) private readonly echo: boolean,
   ) {
@@ -25,7 +26,8 @@ export class DevNotificationAdapter extends NotificationPort {
   }
 
   async send(phone: string, template: string, params: Record<string, string>): Promise<void> {
-    const rows: { id: string }[] = await this.ds.query(
+    // in the caller's transaction when there is one (the message is then recorded only if it commits)
+    const rows: { id: string }[] = await this.txHost.tx.query(
       `INSERT INTO outbound_message (channel, recipient_enc, recipient_hash, template, params_enc)
        VALUES ('SMS', $1, $2, $3, $4) RETURNING id`,
       [

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
 import {
   distanceMeters,
   maskAddress,
@@ -18,9 +17,21 @@ import { CatalogService, type CatalogItemSnapshot } from '#lib/catalog';
 import { EldersService, type ElderForOrder } from '#lib/elders';
 import { ProvidersService, workerHasQualification } from '#lib/providers';
 import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
-import { actionsFrom, nextState, OrderAction } from './order-state-machine.js';
-import { canActOnOrder, canRequestFor, canViewOrder, seesServiceAddress, type OrderScope } from './order-policy.js';
-import { OrderError, OrderErrorCode as E } from './orders.errors.js';
+import { nextState, OrderAction } from './order-state-machine.js';
+import {
+  allowedOrderActions,
+  canRequestFor,
+  canViewOrder,
+  confirmInputProblem,
+  decideCreationFields,
+  decideOrderAction,
+  MAX_CONFIRM_ATTEMPTS,
+  seesServiceAddress,
+  type OrderDecision,
+  type OrderFacts,
+  type OrderScope,
+} from './order-policy.js';
+import { fieldsInvalid, OrderError, OrderErrorCode as E } from './orders.errors.js';
 import type {
   AcceptOrderDto,
   CheckOutDto,
@@ -34,7 +45,8 @@ import type {
   SosDto,
   VersionDto,
 } from './orders.dto.js';
-import { returning } from '#lib/database';
+import { returning, TransactionHost } from '#lib/database';
+import type { OrderEventView, OrderView } from './orders.views.js';
 
 /** A service_order row as SQL returns it (snake_case), plus the elder's name. */
 interface OrderRow {
@@ -89,59 +101,8 @@ interface OrderRow {
   updated_at: Date;
 }
 
-export interface OrderView {
-  id: string;
-  orderNo: string;
-  state: OrderState;
-  version: number;
-  channel: OrderChannel;
-  priority: number;
-  serviceType: string;
-  item: {
-    id: string;
-    nameZh: string;
-    unit: string;
-    unitPriceCents: number;
-    quantity: number;
-    totalCents: number;
-    minDurationMinutes: number;
-  };
-  elder: { id: string; name: string | null };
-  communityCode: string;
-  /** Full service address for those who serve or care for the elder; masked otherwise. */
-  address: string | null;
-  scheduledStart: string | null;
-  scheduledEnd: string | null;
-  note: string | null;
-  providerId: string | null;
-  offerExpiresAt: string | null;
-  workerId: string | null;
-  checkIn: { at: string; lat: number; lng: number; distanceM: number } | null;
-  checkOut: { at: string; lat: number; lng: number; distanceM: number } | null;
-  photoHashes: string[];
-  confirmedAt: string | null;
-  rating: number | null;
-  ratingComment: string | null;
-  closeReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** What this actor may do next (for the consoles' buttons). */
-  allowedActions: OrderAction[];
-}
-
-export interface OrderEventView {
-  id: string;
-  seq: number;
-  type: string;
-  fromState: string | null;
-  toState: string;
-  actorUserId: string;
-  actorRole: string;
-  lat: number | null;
-  lng: number | null;
-  payload: Record<string, unknown>;
-  at: string;
-}
+// The answers' shapes are classes that are also their OpenAPI schemas (orders.views.ts).
+export type { OrderEventView, OrderView } from './orders.views.js';
 
 /** Columns a transition may set (never user input). */
 type OrderPatch = Partial<
@@ -172,12 +133,12 @@ type OrderPatch = Partial<
 interface TransitionSpec {
   expectedVersion?: number;
   /** Checks that need the loaded order (throw OrderError to refuse). */
-  guard?: (order: OrderRow, manager: EntityManager) => Promise<void> | void;
+  guard?: (order: OrderRow) => Promise<void> | void;
   patch?: (order: OrderRow) => OrderPatch;
   payload?: (order: OrderRow) => Record<string, unknown>;
   location?: { lat: number; lng: number };
   /** Runs inside the transaction after the update (e.g. an audit row). */
-  after?: (order: OrderRow, manager: EntityManager) => Promise<void>;
+  after?: (order: OrderRow) => Promise<void>;
 }
 
 /** The columns of a just-created order that the insert leaves at their defaults. */
@@ -207,7 +168,6 @@ const NEW_ORDER_DEFAULTS = {
 } satisfies Partial<OrderRow>;
 
 const CONFIRM_CODE_TTL_MS = 72 * 3600_000;
-const MAX_CONFIRM_ATTEMPTS = 5;
 const OFFER_SWEEP_MS = 5_000;
 
 @Injectable()
@@ -216,7 +176,8 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   private sweeper?: NodeJS.Timeout;
 
   constructor(
-    private readonly db: DataSource,
+    /** Every query runs on the use case's transaction when there is one (one connection per use case). */
+    private readonly txHost: TransactionHost,
     private readonly elders: EldersService,
     private readonly catalog: CatalogService,
     private readonly providers: ProvidersService,
@@ -233,21 +194,19 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     dto: CreateOrderDto,
     idempotencyKey?: string,
   ): Promise<{ order: OrderView; replayed: boolean }> {
+    // who may set which field (channel by role, priority by staff): order-policy.ts
+    const fields = decideCreationFields(actor, dto);
+    if (!fields.ok) throw fieldsInvalid(fields.fields);
     const [elder, item] = await Promise.all([
       this.elders.getElderForOrder(dto.elderId),
       this.catalog.getActiveItem(dto.itemId),
     ]);
     if (!canRequestFor(actor, elder)) throw new OrderError(E.ELDER_NOT_FOUND, 'elder not found', { id: dto.elderId });
     const schedule = this.checkSchedule(dto.scheduledStart, dto.scheduledEnd);
-    const staff = actor.role !== Role.ELDER && actor.role !== Role.FAMILY;
     const priority =
-      item.serviceType === 'EMERGENCY'
-        ? OrderPriority.EMERGENCY
-        : staff && dto.priority
-          ? dto.priority
-          : OrderPriority.NORMAL;
+      item.serviceType === 'EMERGENCY' ? OrderPriority.EMERGENCY : (fields.priority ?? OrderPriority.NORMAL);
     return this.insertOrder(actor, elder, item, {
-      channel: dto.channel,
+      channel: fields.channel,
       quantity: dto.quantity ?? 1,
       ...schedule,
       priority,
@@ -305,7 +264,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     const total = Math.round(item.priceCents * o.quantity);
     // One statement: the order and its CREATED event are written atomically; a duplicate
     // Idempotency-Key inserts nothing (the unique index decides between racing requests).
-    const rows: { at: Date }[] = await this.db.query(
+    const rows: { at: Date }[] = await this.txHost.tx.query(
       `WITH ins AS (
          INSERT INTO service_order (id, order_no, channel, elder_id, item_id, service_type, community_code, region_path,
            requested_by, idempotency_key, request_hash, scheduled_start, scheduled_end, priority, state, version,
@@ -350,13 +309,13 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
       ],
     );
     if (rows.length === 0) {
-      const existing: { id: string; request_hash: string | null }[] = await this.db.query(
+      const existing: { id: string; request_hash: string | null }[] = await this.txHost.tx.query(
         `SELECT id, request_hash FROM service_order WHERE requested_by = $1 AND idempotency_key = $2`,
         [actor.userId, o.idempotencyKey],
       );
       if (!existing[0] || existing[0].request_hash !== o.requestHash)
         throw new OrderError(E.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used for a different request');
-      return { order: this.present(actor, await this.load(this.db.manager, existing[0].id)), replayed: true };
+      return { order: this.present(actor, await this.load(existing[0].id)), replayed: true };
     }
     // The response is built from what was just written (one round trip less than reading it back).
     const created: OrderRow = {
@@ -412,13 +371,13 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   // --- queries -----------------------------------------------------------------------------------
 
   async get(actor: Actor, id: string): Promise<OrderView> {
-    const order = await this.load(this.db.manager, id, actor);
+    const order = await this.load(id, actor);
     return this.present(actor, order);
   }
 
   async events(actor: Actor, id: string): Promise<OrderEventView[]> {
-    await this.load(this.db.manager, id, actor);
-    const rows: (Omit<OrderEventView, 'at'> & { at: Date })[] = await this.db.query(
+    await this.load(id, actor);
+    const rows: (Omit<OrderEventView, 'at'> & { at: Date })[] = await this.txHost.tx.query(
       `SELECT id, seq, type, from_state AS "fromState", to_state AS "toState", actor_user_id AS "actorUserId",
               actor_role AS "actorRole", lat, lng, payload, at
          FROM order_event WHERE order_id = $1 ORDER BY seq`,
@@ -463,7 +422,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
                   WHERE ${where.join(' AND ')}
                   ORDER BY o.priority DESC, o.created_at DESC, o.id
                   LIMIT ${p(limit)} OFFSET ${p(offset)}`;
-    const rows: (OrderRow & { total: string })[] = await this.db.query(sql, params);
+    const rows: (OrderRow & { total: string })[] = await this.txHost.tx.query(sql, params);
     return {
       items: rows.map((r) => this.present(actor, r)),
       total: rows[0] ? Number(rows[0].total) : 0,
@@ -491,7 +450,8 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
           );
         if (actor.role !== Role.DISTRICT_DISPATCHER && actor.role !== Role.PLATFORM_ADMIN)
           throw new OrderError(E.NOT_ALLOWED, 'only a district dispatcher may override the contract rule');
-        if (!dto.reason) throw new OrderError(E.NOT_ALLOWED, 'an override needs a reason', { field: 'reason' });
+        if (!dto.reason?.trim())
+          throw fieldsInvalid([{ field: 'reason', problems: ['reason is required when override is true'] }]);
         if (!o.region_path.startsWith(`/${o.region_path.split('/')[1]}/${provider.districtCode}/`))
           throw new OrderError(
             E.PROVIDER_OUTSIDE_DISTRICT,
@@ -507,18 +467,15 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         override: !!dto.override,
         ...(dto.override ? { reason: dto.reason } : {}),
       }),
-      after: async (o, m) => {
+      after: async (o) => {
         if (dto.override)
-          await this.audit.record(
-            {
-              actor,
-              action: AuditAction.DISPATCH_OVERRIDE,
-              objectType: 'order',
-              objectId: o.id,
-              details: { providerId: dto.providerId },
-            },
-            m,
-          );
+          await this.audit.record({
+            actor,
+            action: AuditAction.DISPATCH_OVERRIDE,
+            objectType: 'order',
+            objectId: o.id,
+            details: { providerId: dto.providerId },
+          });
       },
     });
   }
@@ -527,8 +484,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return this.act(actor, id, OrderAction.ACCEPT, {
       expectedVersion: dto.version,
       guard: async (o) => {
-        if (o.offer_expires_at && o.offer_expires_at.getTime() < Date.now())
-          throw new OrderError(E.OFFER_EXPIRED, 'the offer has expired');
+        // (the offer deadline is checked by decideOrderAction)
         // 404 unless the worker belongs to the provider on this order; 400 unless ACTIVE
         const worker = await this.providers.getWorkerForAssignment(o.provider_id!, dto.workerId);
         if (!workerHasQualification(worker, o.required_qualification))
@@ -596,24 +552,28 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return view;
   }
 
-  confirm(actor: Actor, id: string, dto: ConfirmOrderDto): Promise<OrderView> {
+  /**
+   * Confirms the service. The decision (who, state, code locked or expired) comes first, so a caller
+   * who may not confirm uses up none of the elder's attempts; then the code is checked and, if
+   * wrong, counted in one statement of its own (`checkConfirmCode`); then the transition runs.
+   * Station staff confirm on the elder's behalf with the code, or without one once it can no longer
+   * be used (the way out that CODE_ATTEMPTS_EXCEEDED and CODE_EXPIRED name).
+   */
+  async confirm(actor: Actor, id: string, dto: ConfirmOrderDto): Promise<OrderView> {
+    const code = dto.code ?? undefined;
+    const order = await this.load(id, actor);
+    const how = this.decide(actor, order, OrderAction.CONFIRM).confirm!;
+    const problem = confirmInputProblem(how, code);
+    if (problem) throw fieldsInvalid([problem]);
+    if (how.method === 'CODE') await this.checkConfirmCode(actor, order, code!);
     return this.act(actor, id, OrderAction.CONFIRM, {
-      guard: async (o) => {
-        if (o.confirm_attempts >= MAX_CONFIRM_ATTEMPTS)
-          throw new OrderError(
-            E.CODE_ATTEMPTS_EXCEEDED,
-            'too many wrong codes: ask the station to confirm the service',
-          );
-        if (!o.confirm_code_expires_at || o.confirm_code_expires_at.getTime() < Date.now())
-          throw new OrderError(E.CODE_EXPIRED, 'the confirmation code has expired');
-        const presented = codeHash(o.id, dto.code);
-        if (!o.confirm_code_hash || !timingSafeEqual(presented, o.confirm_code_hash)) {
-          // counted outside the (rolled back) transition, so guessing is limited
-          await this.db.query(`UPDATE service_order SET confirm_attempts = confirm_attempts + 1 WHERE id = $1`, [o.id]);
-          throw new OrderError(E.CODE_INVALID, 'wrong confirmation code', {
-            attemptsLeft: MAX_CONFIRM_ATTEMPTS - o.confirm_attempts - 1,
-          });
-        }
+      guard: (o) => {
+        // the code was checked above; it is the one on the row (nothing replaces it but a check-out)
+        if (
+          how.method === 'CODE' &&
+          !(o.confirm_code_hash && timingSafeEqual(codeHash(o.id, code!), o.confirm_code_hash))
+        )
+          throw new OrderError(E.CODE_INVALID, 'wrong confirmation code');
       },
       patch: () => ({
         confirmed_by: actor.userId,
@@ -621,15 +581,58 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         confirm_code_hash: null,
         ...(dto.rating ? { rating: dto.rating, rating_comment: dto.comment ?? null } : {}),
       }),
-      payload: () => ({ onBehalf: actor.role === Role.STATION_STAFF, ...(dto.rating ? { rating: dto.rating } : {}) }),
+      payload: () => ({
+        onBehalf: actor.role === Role.STATION_STAFF,
+        withCode: how.method === 'CODE',
+        ...(how.method === 'CODE' ? {} : { codeState: how.codeState }),
+        ...(dto.rating ? { rating: dto.rating } : {}),
+      }),
+      after: async (o) => {
+        if (how.method === 'ON_BEHALF_WITHOUT_CODE')
+          await this.audit.record({
+            actor,
+            action: AuditAction.CONFIRMED_ON_BEHALF,
+            objectType: 'order',
+            objectId: o.id,
+            details: { codeState: how.codeState },
+          });
+      },
     });
   }
 
+  /**
+   * Checks a confirmation code and counts it when wrong, atomically, in one statement: the row
+   * lock makes racing guesses take turns, and a guess is evaluated only while fewer than
+   * MAX_CONFIRM_ATTEMPTS wrong ones are counted, so guesses sent at once cannot exceed the limit.
+   * It runs on its own (autocommit) before the transition's transaction opens: a wrong guess stays
+   * counted although nothing else happens, and no second connection is taken while a transaction
+   * holds one. (The hashes are compared in SQL: they are SHA-256 digests the guesser cannot steer.)
+   */
+  private async checkConfirmCode(actor: Actor, order: OrderRow, code: string): Promise<void> {
+    const rows = await returning<{ attempts: number; matches: boolean }>(
+      this.txHost.tx,
+      `UPDATE service_order
+          SET confirm_attempts = confirm_attempts + CASE WHEN confirm_code_hash = $2 THEN 0 ELSE 1 END
+        WHERE id = $1 AND state = 'COMPLETED' AND confirm_code_hash IS NOT NULL
+          AND confirm_attempts < $3 AND confirm_code_expires_at > now()
+        RETURNING confirm_attempts AS attempts, confirm_code_hash = $2 AS matches`,
+      [order.id, codeHash(order.id, code), MAX_CONFIRM_ATTEMPTS],
+    );
+    const row = rows[0];
+    if (!row) {
+      // locked, expired or no longer COMPLETED since it was read: the decision says which
+      this.decide(actor, await this.load(order.id, actor), OrderAction.CONFIRM);
+      throw new OrderError(E.CODE_ATTEMPTS_EXCEEDED, 'too many wrong codes: ask the station to confirm the service');
+    }
+    if (!row.matches)
+      throw new OrderError(E.CODE_INVALID, 'wrong confirmation code', {
+        attemptsLeft: MAX_CONFIRM_ATTEMPTS - row.attempts,
+      });
+  }
+
   rate(actor: Actor, id: string, dto: RateOrderDto): Promise<OrderView> {
+    // (a second rating is refused by decideOrderAction: ALREADY_RATED)
     return this.act(actor, id, OrderAction.RATE, {
-      guard: (o) => {
-        if (o.rating !== null) throw new OrderError(E.ALREADY_RATED, 'this order has already been rated');
-      },
       patch: () => ({ rating: dto.rating, rating_comment: dto.comment ?? null }),
       payload: () => ({ rating: dto.rating }),
     });
@@ -666,15 +669,15 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
    * SKIP LOCKED and the version check let several instances sweep at once.
    */
   async expireDueOffers(limit = 100): Promise<number> {
-    return this.db.transaction(async (m) => {
-      const due: { id: string }[] = await m.query(
+    return this.txHost.withTransaction(async () => {
+      const due: { id: string }[] = await this.txHost.tx.query(
         `SELECT id FROM service_order WHERE state = 'OFFERED' AND offer_expires_at < now()
           ORDER BY offer_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       for (const { id } of due) {
-        const order = await this.load(m, id);
-        await this.apply(m, SYSTEM_ACTOR, order, OrderAction.EXPIRE, {
+        const order = await this.load(id);
+        await this.apply(SYSTEM_ACTOR, order, OrderAction.EXPIRE, {
           patch: () => ({ provider_id: null, offer_expires_at: null }),
           payload: (o) => ({ providerId: o.provider_id }),
         });
@@ -698,22 +701,25 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
 
   /** Access check, legal-transition check, guarded update and event row, in one transaction. */
   private async act(actor: Actor, id: string, action: OrderAction, spec: TransitionSpec): Promise<OrderView> {
-    const updated = await this.db.transaction(async (m) => {
-      const order = await this.load(m, id, actor);
-      if (!canActOnOrder(actor, scopeOf(order), action))
-        throw new OrderError(E.NOT_ALLOWED, `role ${actor.role} may not ${action.toLowerCase()} this order`);
-      return this.apply(m, actor, order, action, spec);
+    const updated = await this.txHost.withTransaction(async () => {
+      const order = await this.load(id, actor);
+      this.decide(actor, order, action);
+      return this.apply(actor, order, action, spec);
     });
     return this.present(actor, updated);
   }
 
-  private async apply(
-    m: EntityManager,
-    actor: Actor,
-    order: OrderRow,
-    action: OrderAction,
-    spec: TransitionSpec,
-  ): Promise<OrderRow> {
+  /**
+   * Asks decideOrderAction (order-policy.ts) — the same rule that lists `allowedActions` — and
+   * throws its refusal. Everything that does not depend on the request body is decided here.
+   */
+  private decide(actor: Actor, order: OrderRow, action: OrderAction): Extract<OrderDecision, { ok: true }> {
+    const d = decideOrderAction(actor, factsOf(order), action, new Date());
+    if (!d.ok) throw new OrderError(d.code, d.message, d.details);
+    return d;
+  }
+
+  private async apply(actor: Actor, order: OrderRow, action: OrderAction, spec: TransitionSpec): Promise<OrderRow> {
     const t = nextState(order.state, action);
     if (!t.ok) throw new OrderError(E.ILLEGAL_TRANSITION, t.reason, { state: order.state, action });
     if (spec.expectedVersion !== undefined && spec.expectedVersion !== order.version)
@@ -721,20 +727,20 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         expected: spec.expectedVersion,
         actual: order.version,
       });
-    await spec.guard?.(order, m);
+    await spec.guard?.(order);
     const patch = spec.patch?.(order) ?? {};
     const cols = Object.keys(patch);
     const params: unknown[] = [order.id, order.version, t.next, ...Object.values(patch)];
     const sets = cols.map((c, i) => `${c} = $${i + 4}`);
     const updated = await returning(
-      m,
+      this.txHost.tx,
       `UPDATE service_order SET state = $3, version = version + 1, updated_at = now()${sets.length ? ', ' + sets.join(', ') : ''}
         WHERE id = $1 AND version = $2 RETURNING id`,
       params,
     );
     if (updated.length !== 1)
       throw new OrderError(E.VERSION_CONFLICT, 'someone else changed this order at the same time: reload and retry');
-    await m.query(
+    await this.txHost.tx.query(
       `INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
       [
@@ -751,16 +757,16 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         order.region_path,
       ],
     );
-    await spec.after?.(order, m);
-    return this.load(m, order.id);
+    await spec.after?.(order);
+    return this.load(order.id);
   }
 
   /**
    * Loads an order. With an actor, an order they may not see is "not found", exactly like one
    * that does not exist.
    */
-  private async load(m: EntityManager, id: string, visibleTo?: Actor): Promise<OrderRow> {
-    const rows: OrderRow[] = await m.query(
+  private async load(id: string, visibleTo?: Actor): Promise<OrderRow> {
+    const rows: OrderRow[] = await this.txHost.tx.query(
       `SELECT o.*, e.name AS elder_name FROM service_order o JOIN elder e ON e.id = o.elder_id WHERE o.id = $1`,
       [id],
     );
@@ -829,7 +835,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
       closeReason: o.close_reason,
       createdAt: o.created_at.toISOString(),
       updatedAt: o.updated_at.toISOString(),
-      allowedActions: actionsFrom(o.state).filter((a) => canActOnOrder(actor, scope, a)),
+      allowedActions: allowedOrderActions(actor, factsOf(o), new Date()),
     };
   }
 }
@@ -841,6 +847,17 @@ function scopeOf(o: OrderRow): OrderScope {
     providerId: o.provider_id,
     workerId: o.worker_id,
     state: o.state,
+  };
+}
+
+function factsOf(o: OrderRow): OrderFacts {
+  return {
+    ...scopeOf(o),
+    offerExpiresAt: o.offer_expires_at,
+    hasConfirmCode: o.confirm_code_hash !== null,
+    confirmCodeExpiresAt: o.confirm_code_expires_at,
+    confirmAttempts: o.confirm_attempts,
+    rated: o.rating !== null,
   };
 }
 

@@ -1,48 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { returning } from '#lib/database';
+import { returning, TransactionHost } from '#lib/database';
 import { AccessDeniedError, maskPhone, PII_CIPHER, PiiCipher, Role, type Actor, isUuid } from '#lib/kernel';
 import { RegionLevel, RegionsService } from '#lib/regions';
 import { AuditTrailService } from '#lib/audit-trail';
 import type { ServiceType } from '#lib/catalog';
-import { ProviderStatus, WorkerStatus, type WeeklyHours } from './provider.entity.js';
+import { WorkerStatus, type WeeklyHours } from './provider.entity.js';
 import { ProvidersError, ProvidersErrorCode } from './providers.errors.js';
+import type {
+  ContractDto as ContractView,
+  ProviderDetailDto as ProviderDetail,
+  ProviderDto as ProviderView,
+  WorkerDto as WorkerView,
+} from './providers.dto.js';
 
-export interface ProviderView {
-  id: string;
-  name: string;
-  creditCode: string;
-  districtCode: string;
-  contactPhone: string | null;
-  baseLat: number;
-  baseLng: number;
-  openingHours: WeeklyHours;
-  capacity: number;
-  status: ProviderStatus;
-  createdAt: Date;
-}
-
-export interface ContractView {
-  id: string;
-  providerId: string;
-  serviceTypes: ServiceType[];
-  communityCodes: string[];
-  validFrom: string;
-  validTo: string;
-}
-
-export interface WorkerView {
-  id: string;
-  providerId: string;
-  name: string;
-  /** Clear for the worker's own provider admin, masked for everyone else. */
-  phone: string | null;
-  qualifications: string[];
-  shifts: WeeklyHours;
-  status: WorkerStatus;
-  createdAt: Date;
-}
+/** A provider, a contract, a worker: the answers' classes, which are also their OpenAPI schemas. */
+export type {
+  ContractDto as ContractView,
+  ProviderDetailDto as ProviderDetail,
+  ProviderDto as ProviderView,
+  WorkerDto as WorkerView,
+} from './providers.dto.js';
 
 /** What the orders context needs to assign a worker. */
 export interface WorkerForAssignment {
@@ -116,7 +94,7 @@ type WorkerRow = Omit<WorkerView, 'phone'> & { phoneEnc: Buffer | null };
 @Injectable()
 export class ProvidersService {
   constructor(
-    private readonly db: DataSource,
+    private readonly txHost: TransactionHost,
     private readonly regions: RegionsService,
     private readonly audit: AuditTrailService,
     @Inject(PII_CIPHER) private readonly cipher: PiiCipher,
@@ -126,16 +104,16 @@ export class ProvidersService {
 
   async list(actor: Actor): Promise<ProviderView[]> {
     const scope = this.scopeSql(actor, 1);
-    return this.db.query(
+    return this.txHost.tx.query(
       `SELECT ${PROVIDER_COLUMNS} FROM provider p JOIN region d ON d.code = p.district_code
         WHERE ${scope.sql} ORDER BY p.district_code, p.name`,
       scope.params,
     );
   }
 
-  async show(actor: Actor, id: string): Promise<ProviderView & { contracts: ContractView[] }> {
+  async show(actor: Actor, id: string): Promise<ProviderDetail> {
     const provider = await this.requireVisible(actor, id);
-    const contracts: ContractView[] = await this.db.query(
+    const contracts: ContractView[] = await this.txHost.tx.query(
       `SELECT ${CONTRACT_COLUMNS} FROM provider_contract WHERE provider_id = $1 ORDER BY valid_from, id`,
       [id],
     );
@@ -151,8 +129,8 @@ export class ProvidersService {
       });
     const id = randomUUID();
     try {
-      await this.db.transaction(async (m) => {
-        await m.query(
+      await this.txHost.withTransaction(async () => {
+        await this.txHost.tx.query(
           `INSERT INTO provider (id, name, credit_code, district_code, contact_phone, base_lat, base_lng, opening_hours, capacity)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9)`,
           [
@@ -167,10 +145,12 @@ export class ProvidersService {
             input.capacity,
           ],
         );
-        await this.audit.record(
-          { actor, action: ProvidersAuditAction.PROVIDER_CREATED, objectType: 'provider', objectId: id },
-          m,
-        );
+        await this.audit.record({
+          actor,
+          action: ProvidersAuditAction.PROVIDER_CREATED,
+          objectType: 'provider',
+          objectId: id,
+        });
       });
     } catch (err) {
       if ((err as { code?: string }).code === '23505')
@@ -202,27 +182,24 @@ export class ProvidersService {
       validFrom: input.validFrom,
       validTo: input.validTo,
     };
-    await this.db.transaction(async (m) => {
-      await m.query(
+    await this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query(
         `INSERT INTO provider_contract (id, provider_id, service_types, community_codes, valid_from, valid_to) VALUES ($1,$2,$3,$4,$5,$6)`,
         [contract.id, providerId, contract.serviceTypes, contract.communityCodes, contract.validFrom, contract.validTo],
       );
-      await this.audit.record(
-        {
-          actor,
-          action: ProvidersAuditAction.CONTRACT_CREATED,
-          objectType: 'provider_contract',
-          objectId: contract.id,
-          details: {
-            providerId,
-            serviceTypes: contract.serviceTypes,
-            communityCodes: contract.communityCodes,
-            validFrom: contract.validFrom,
-            validTo: contract.validTo,
-          },
+      await this.audit.record({
+        actor,
+        action: ProvidersAuditAction.CONTRACT_CREATED,
+        objectType: 'provider_contract',
+        objectId: contract.id,
+        details: {
+          providerId,
+          serviceTypes: contract.serviceTypes,
+          communityCodes: contract.communityCodes,
+          validFrom: contract.validFrom,
+          validTo: contract.validTo,
         },
-        m,
-      );
+      });
     });
     return contract;
   }
@@ -231,7 +208,7 @@ export class ProvidersService {
   async listWorkers(actor: Actor, providerId: string): Promise<WorkerView[]> {
     this.requireWorkerReader(actor, providerId);
     await this.getProvider(providerId);
-    const rows: WorkerRow[] = await this.db.query(
+    const rows: WorkerRow[] = await this.txHost.tx.query(
       `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 ORDER BY name, id`,
       [providerId],
     );
@@ -241,7 +218,7 @@ export class ProvidersService {
   async createWorker(actor: Actor, providerId: string, input: CreateWorkerInput): Promise<WorkerView> {
     this.requireOwnProviderAdmin(actor, providerId);
     const id = randomUUID();
-    await this.db.query(
+    await this.txHost.tx.query(
       `INSERT INTO worker (id, provider_id, name, phone_enc, qualifications, shifts, status) VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7)`,
       [
         id,
@@ -277,7 +254,7 @@ export class ProvidersService {
     if (input.status !== undefined) set('status', input.status);
     const [row] = sets.length
       ? await returning<WorkerRow>(
-          this.db,
+          this.txHost.tx,
           `UPDATE worker SET ${sets.join(', ')} WHERE provider_id = $1 AND id = $2 RETURNING ${WORKER_COLUMNS}`,
           params,
         )
@@ -298,9 +275,10 @@ export class ProvidersService {
   /** The provider, or null. */
   async findProvider(id: string): Promise<ProviderView | null> {
     if (!isUuid(id)) return null;
-    const rows: ProviderView[] = await this.db.query(`SELECT ${PROVIDER_COLUMNS} FROM provider p WHERE p.id = $1`, [
-      id,
-    ]);
+    const rows: ProviderView[] = await this.txHost.tx.query(
+      `SELECT ${PROVIDER_COLUMNS} FROM provider p WHERE p.id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
@@ -312,7 +290,7 @@ export class ProvidersService {
     at: Date = new Date(),
   ): Promise<boolean> {
     if (!isUuid(providerId)) return false;
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = await this.txHost.tx.query(
       `SELECT 1 FROM provider_contract
         WHERE provider_id = $1 AND $2 = ANY(service_types) AND $3 = ANY(community_codes)
           AND valid_from <= ($4::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
@@ -329,7 +307,7 @@ export class ProvidersService {
     communityCode: string,
     at: Date = new Date(),
   ): Promise<ProviderView[]> {
-    return this.db.query(
+    return this.txHost.tx.query(
       `SELECT ${PROVIDER_COLUMNS} FROM provider p
         WHERE p.status = 'ACTIVE' AND EXISTS (
           SELECT 1 FROM provider_contract c
@@ -404,7 +382,7 @@ export class ProvidersService {
   private async requireVisible(actor: Actor, id: string): Promise<ProviderView> {
     if (!isUuid(id)) throw providerNotFound(id);
     const scope = this.scopeSql(actor, 2);
-    const rows: ProviderView[] = await this.db.query(
+    const rows: ProviderView[] = await this.txHost.tx.query(
       `SELECT ${PROVIDER_COLUMNS} FROM provider p JOIN region d ON d.code = p.district_code WHERE p.id = $1 AND ${scope.sql}`,
       [id, ...scope.params],
     );
@@ -426,7 +404,7 @@ export class ProvidersService {
   /** The worker of that provider (any status), or null. */
   async findWorker(providerId: string, workerId: string): Promise<WorkerRow | null> {
     if (!isUuid(providerId) || !isUuid(workerId)) return null;
-    const rows: WorkerRow[] = await this.db.query(
+    const rows: WorkerRow[] = await this.txHost.tx.query(
       `SELECT ${WORKER_COLUMNS} FROM worker WHERE provider_id = $1 AND id = $2`,
       [providerId, workerId],
     );

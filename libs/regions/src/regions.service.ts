@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '#lib/database';
 import { AccessDeniedError, Role, type Actor } from '#lib/kernel';
 import { FacilityLevel, RegionLevel } from './region.entity.js';
 import { RegionsError, RegionsErrorCode } from './regions.errors.js';
+import type { FacilityDto, RegionDetailDto } from './regions.dto.js';
 import {
   buildRegionTree,
   facilityFitsRegion,
@@ -12,16 +13,8 @@ import {
   type RegionView,
 } from './region-tree.js';
 
-export interface FacilityView {
-  id: string;
-  regionCode: string;
-  level: FacilityLevel;
-  name: string;
-  operatorProviderId: string | null;
-  hotline: string | null;
-  lat: number;
-  lng: number;
-}
+/** A facility: the answer's class, which is also its OpenAPI schema. */
+export type FacilityView = FacilityDto;
 
 export interface CreateFacilityInput {
   regionCode: string;
@@ -46,18 +39,18 @@ export class RegionsService {
   private static readonly CACHE_MS = 5 * 60_000;
   private readonly cache = new Map<string, { at: number; region: RegionView }>();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly txHost: TransactionHost) {}
 
   // ---- use cases (HTTP) -------------------------------------------------------------------
 
   async tree(_actor: Actor): Promise<RegionNode[]> {
-    const rows: RegionView[] = await this.db.query(`SELECT ${REGION_COLUMNS} FROM region ORDER BY code`);
+    const rows: RegionView[] = await this.txHost.tx.query(`SELECT ${REGION_COLUMNS} FROM region ORDER BY code`);
     return buildRegionTree(rows);
   }
 
-  async show(_actor: Actor, code: string): Promise<RegionView & { rural: boolean; children: RegionView[] }> {
+  async show(_actor: Actor, code: string): Promise<RegionDetailDto> {
     const region = await this.getRegion(code);
-    const children: RegionView[] = await this.db.query(
+    const children: RegionView[] = await this.txHost.tx.query(
       `SELECT ${REGION_COLUMNS} FROM region WHERE parent_code = $1 ORDER BY code`,
       [region.code],
     );
@@ -66,9 +59,10 @@ export class RegionsService {
 
   /** Facilities of the given region and everything below it (the whole city when no region is given). */
   async listFacilities(_actor: Actor, regionCode?: string): Promise<FacilityView[]> {
-    if (!regionCode) return this.db.query(`SELECT ${FACILITY_COLUMNS} FROM facility f ORDER BY f.region_code, f.name`);
+    if (!regionCode)
+      return this.txHost.tx.query(`SELECT ${FACILITY_COLUMNS} FROM facility f ORDER BY f.region_code, f.name`);
     const region = await this.getRegion(regionCode);
-    return this.db.query(
+    return this.txHost.tx.query(
       `SELECT ${FACILITY_COLUMNS} FROM facility f JOIN region r ON r.code = f.region_code
         WHERE r.path LIKE $1 || '%' ORDER BY f.region_code, f.name`,
       [region.path],
@@ -89,7 +83,9 @@ export class RegionsService {
     if (input.operatorProviderId) {
       // The provider table belongs to the providers context, which depends on this one; an existence
       // check by id keeps the dependency direction (no import of #lib/providers).
-      const found: unknown[] = await this.db.query(`SELECT 1 FROM provider WHERE id = $1`, [input.operatorProviderId]);
+      const found: unknown[] = await this.txHost.tx.query(`SELECT 1 FROM provider WHERE id = $1`, [
+        input.operatorProviderId,
+      ]);
       if (!found.length)
         throw new RegionsError(RegionsErrorCode.OPERATOR_NOT_FOUND, 'operatorProviderId: unknown provider', {
           field: 'operatorProviderId',
@@ -105,7 +101,7 @@ export class RegionsService {
       lat: input.lat ?? region.lat,
       lng: input.lng ?? region.lng,
     };
-    await this.db.query(
+    await this.txHost.tx.query(
       `INSERT INTO facility (id, region_code, level, name, operator_provider_id, hotline, lat, lng) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
       [
         facility.id,
@@ -135,7 +131,9 @@ export class RegionsService {
     if (typeof code !== 'string' || !/^\d{6,12}$/.test(code)) return null;
     const hit = this.cache.get(code);
     if (hit && Date.now() - hit.at < RegionsService.CACHE_MS) return hit.region;
-    const rows: RegionView[] = await this.db.query(`SELECT ${REGION_COLUMNS} FROM region WHERE code = $1`, [code]);
+    const rows: RegionView[] = await this.txHost.tx.query(`SELECT ${REGION_COLUMNS} FROM region WHERE code = $1`, [
+      code,
+    ]);
     if (!rows[0]) return null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(code, { at: Date.now(), region: rows[0] });

@@ -15,6 +15,9 @@ describe('configuration', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const c = loadConfig({ EMBEDDED_PG_DATA_DIR: path.join(dir, 'pg') }, dir);
     expect(c).toMatchObject({ env: 'development', port: 3000, databaseUrl: undefined, demoSeed: true });
+    // a request never waits for a database connection forever: a few seconds, then 503
+    expect(c.dbPoolAcquireTimeoutMs).toBe(5_000);
+    expect(loadConfig({ ...KEYS, DB_POOL_ACQUIRE_TIMEOUT_MS: '1500' }, dir).dbPoolAcquireTimeoutMs).toBe(1_500);
     // development secrets are generated once, kept beside the data, readable by the owner only
     const again = loadConfig({ EMBEDDED_PG_DATA_DIR: path.join(dir, 'pg') }, dir);
     expect(again.piiEncryptionKey).toBe(c.piiEncryptionKey);
@@ -27,6 +30,9 @@ describe('configuration', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ DB_POOL_ACQUIRE_TIMEOUT_MS: '50' }, 'DB_POOL_ACQUIRE_TIMEOUT_MS'],
+    [{ DB_POOL_ACQUIRE_TIMEOUT_MS: '5s' }, 'DB_POOL_ACQUIRE_TIMEOUT_MS'],
+    [{ DB_POOL_ACQUIRE_TIMEOUT_MS: '600000' }, 'DB_POOL_ACQUIRE_TIMEOUT_MS'],
     [{ PII_ENCRYPTION_KEY: 'too-short' }, 'PII_ENCRYPTION_KEY'],
     [{ PII_ENCRYPTION_KEY: Buffer.alloc(48, 1).toString('base64') }, 'PII_ENCRYPTION_KEY'],
     [{ JWT_SECRET: 'c2hvcnQ=' }, 'JWT_SECRET'],

@@ -11,6 +11,8 @@ export interface AppConfig {
   databaseUrl?: string;
   dataDir: string;
   dbPoolSize: number;
+  /** Longest wait for a pooled database connection; then the request gets 503 DATABASE_BUSY. */
+  dbPoolAcquireTimeoutMs: number;
   /** HTTP worker processes sharing the port (node:cluster); 1 serves from the main process. */
   workers: number;
   piiEncryptionKey: string;
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databaseUrl,
     dataDir,
     dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
+    dbPoolAcquireTimeoutMs: int(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5_000, 100, 120_000),
     workers: int(env, 'API_WORKERS', 1, 1, 64),
     piiEncryptionKey,
     piiHashKey: base64Key(env, 'PII_HASH_KEY', 32, () => secrets.PII_HASH_KEY),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '#lib/database';
 import { Role, type Actor, isUuid } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import type { AccessTokenClaims } from './token.service.js';
@@ -31,7 +31,7 @@ export class ActorResolver {
   private readonly cache = new Map<string, { at: number; row: ActorRow }>();
   private static readonly NO_SESSION = '-';
 
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly txHost: TransactionHost) {}
 
   async resolve(claims: AccessTokenClaims): Promise<Actor> {
     const row = await this.load(claims.sub, claims.sid);
@@ -60,7 +60,7 @@ export class ActorResolver {
     const now = Date.now();
     if (hit && now - hit.at < ActorResolver.CACHE_MS) return hit.row;
     // A session is live while its family has a row that is not revoked (rotated rows are only "used").
-    const rows: ActorRow[] = await this.db.query(
+    const rows: ActorRow[] = await this.txHost.tx.query(
       `SELECT u.status, u.token_version, u.role, u.region_path, u.provider_id, u.worker_id, u.elder_id,
               CASE WHEN u.role = 'FAMILY' THEN ARRAY(SELECT l.elder_id FROM user_elder_link l WHERE l.user_id = u.id) END AS linked,
               CASE WHEN $2::uuid IS NULL THEN false

@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Role, type Actor } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
-import { returning } from '#lib/database';
+import { returning, TransactionHost } from '#lib/database';
 
 /** SOS devices send `X-Device-Key: <deviceId>.<secret>`; the actor may only raise an emergency for its elder. */
 @Injectable()
 export class DeviceAuthenticator {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly txHost: TransactionHost) {}
 
   async authenticate(key: string | undefined): Promise<Actor> {
     const invalid = new IdentityError(IdentityErrorCode.DEVICE_KEY_INVALID, 'device key missing or invalid');
     const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,200})$/.exec(key ?? '');
     if (!match) throw invalid;
     const rows = await returning<{ elder_id: string; key_hash: Buffer; active: boolean }>(
-      this.db,
+      this.txHost.tx,
       `UPDATE sos_device SET last_seen_at = now() WHERE id = $1 RETURNING elder_id, key_hash, active`,
       [match[1]],
     );

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AuditAction, AuditTrailService } from '#lib/audit-trail';
 import { clampLimit, maskPhone, NotFoundError, PII_CIPHER, PiiCipher, Role, type Actor, type Page } from '#lib/kernel';
 import { RegionLevel, RegionsService } from '#lib/regions';
@@ -12,7 +11,7 @@ import { ActorResolver } from '../access/actor.resolver.js';
 import { SessionService } from '../auth/sessions.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import type { CreateUserDto, ListUsersQuery, UserDto } from './users.dto.js';
-import { returning } from '#lib/database';
+import { returning, TransactionHost } from '#lib/database';
 
 /** Which region levels a region-scoped role may be given. */
 export const ROLE_REGION_LEVELS: Partial<Record<Role, readonly RegionLevel[]>> = {
@@ -69,7 +68,7 @@ const USER_COLUMNS = `u.id, u.display_name, u.role, u.phone_enc, u.region_code, 
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly txHost: TransactionHost,
     private readonly sessions: SessionService,
     private readonly actors: ActorResolver,
     private readonly audit: AuditTrailService,
@@ -126,8 +125,8 @@ export class UsersService {
     const id = randomUUID();
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     try {
-      await this.ds.transaction(async (m) => {
-        await m.query(
+      await this.txHost.withTransaction(async () => {
+        await this.txHost.tx.query(
           `INSERT INTO app_user (id, display_name, phone_enc, phone_hash, password_hash, role, region_code, region_path, provider_id, worker_id, elder_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
@@ -145,22 +144,17 @@ export class UsersService {
           ],
         );
         for (const link of input.elders ?? [])
-          await m.query(`INSERT INTO user_elder_link (id, user_id, elder_id, relation) VALUES ($1, $2, $3, $4)`, [
-            randomUUID(),
-            id,
-            link.elderId,
-            link.relation,
-          ]);
-        await this.audit.record(
-          {
-            actor,
-            action: AuditAction.USER_CREATED,
-            objectType: 'user',
-            objectId: id,
-            details: { role, regionCode: input.regionCode ?? null, providerId: input.providerId ?? null },
-          },
-          m,
-        );
+          await this.txHost.tx.query(
+            `INSERT INTO user_elder_link (id, user_id, elder_id, relation) VALUES ($1, $2, $3, $4)`,
+            [randomUUID(), id, link.elderId, link.relation],
+          );
+        await this.audit.record({
+          actor,
+          action: AuditAction.USER_CREATED,
+          objectType: 'user',
+          objectId: id,
+          details: { role, regionCode: input.regionCode ?? null, providerId: input.providerId ?? null },
+        });
       });
     } catch (err) {
       if (
@@ -176,7 +170,7 @@ export class UsersService {
   }
 
   async get(actor: Actor, id: string): Promise<UserDto> {
-    const rows: UserRow[] = await this.ds.query(
+    const rows: UserRow[] = await this.txHost.tx.query(
       `SELECT ${USER_COLUMNS} FROM app_user u WHERE u.id = $2 AND ${USER_IN_SCOPE}`,
       [this.adminPath(actor), id],
     );
@@ -194,11 +188,11 @@ export class UsersService {
       where.push(`u.region_path LIKE (SELECT path FROM region WHERE code = $${params.push(q.regionCode)}) || '%'`);
     const limit = clampLimit(q.limit);
     const offset = q.offset ?? 0;
-    const [{ total }] = (await this.ds.query(
+    const [{ total }] = (await this.txHost.tx.query(
       `SELECT count(*)::int AS total FROM app_user u WHERE ${where.join(' AND ')}`,
       params,
     )) as { total: number }[];
-    const rows: UserRow[] = await this.ds.query(
+    const rows: UserRow[] = await this.txHost.tx.query(
       `SELECT ${USER_COLUMNS} FROM app_user u WHERE ${where.join(' AND ')} ORDER BY u.created_at, u.id LIMIT ${limit} OFFSET ${offset}`,
       params,
     );
@@ -210,15 +204,15 @@ export class UsersService {
     await this.get(actor, id); // 404 when unknown or out of scope
     if (id === actor.userId)
       throw new IdentityError(IdentityErrorCode.CANNOT_DISABLE_SELF, 'you cannot disable your own account');
-    await this.ds.transaction(async (m) => {
+    await this.txHost.withTransaction(async () => {
       const changed = await returning<{ id: string }>(
-        m,
+        this.txHost.tx,
         `UPDATE app_user SET status = 'DISABLED', token_version = token_version + 1 WHERE id = $1 AND status <> 'DISABLED' RETURNING id`,
         [id],
       );
-      await this.sessions.endAllSessions(id, m);
+      await this.sessions.endAllSessions(id);
       if (changed.length)
-        await this.audit.record({ actor, action: AuditAction.USER_DISABLED, objectType: 'user', objectId: id }, m);
+        await this.audit.record({ actor, action: AuditAction.USER_DISABLED, objectType: 'user', objectId: id });
     });
     this.actors.forget(id);
     return this.get(actor, id);
