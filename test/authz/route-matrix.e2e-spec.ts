@@ -76,7 +76,7 @@ interface Policy {
   /** Status for a role of the rule refused by the use case (default 404: out of scope leaks nothing). */
   refused?: 403 | 404;
   /** Build a body that passes validation (so the call reaches the object check); default {}. */
-  body?: (x: Ctx, side: Side) => Record<string, unknown>;
+  body?: (x: Ctx, side: Side, caller: Caller) => Record<string, unknown>;
   /** The call changes its object: every call expected to reach the use case gets a freshly created one. */
   mutates?: boolean;
   /** GET list route whose items must be filtered by the caller's scope. */
@@ -173,7 +173,12 @@ const POLICY: Record<string, Policy> = {
   'POST /orders': {
     rule: ORDER_REQUESTERS,
     bodyObject: 'elder',
-    body: (x, side) => ({ elderId: x.object('elder', side), itemId: x.t.city.items.CLEAN_HOUR, channel: 'APP' }),
+    // the channel fits the caller: elders and family APP, staff WALK_IN (order-policy decideCreationFields)
+    body: (x, side, caller) => ({
+      elderId: x.object('elder', side),
+      itemId: x.t.city.items.CLEAN_HOUR,
+      channel: caller === ELDER || caller === FAMILY ? 'APP' : 'WALK_IN',
+    }),
   },
   'GET /orders': { rule: ORDER_VIEWERS, scopedList: true },
   'GET /orders/:id': { rule: ORDER_VIEWERS, params: { id: 'order' } },
@@ -447,7 +452,7 @@ describe('authorization matrix over the application’s own route table', () => 
       .send({
         elderId: side === 'A' ? t.city.elder.a : t.city.elder.b,
         itemId: t.city.items.CLEAN_HOUR,
-        channel: 'APP',
+        channel: side === 'A' ? 'APP' : 'WALK_IN', // family A, station staff B
       });
     if (created.status !== 201)
       throw new Error(`order setup (${side}): ${created.status} ${JSON.stringify(created.body)}`);
@@ -660,7 +665,7 @@ describe('authorization matrix over the application’s own route table', () => 
                 : shared[kind][side];
       }
       const url = c.route.path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(objects[p]));
-      const body = c.policy.body?.(ctx, c.side === 'B' ? 'B' : 'A') ?? {};
+      const body = c.policy.body?.(ctx, c.side === 'B' ? 'B' : 'A', c.caller) ?? {};
       let req = t.http()[c.route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](url);
       if (c.caller === Role.SOS_DEVICE) req = req.set('X-Device-Key', t.city.deviceKeyA);
       else if (c.caller !== 'ANONYMOUS') req = req.set('Authorization', `Bearer ${tokens.get(c.caller)}`);

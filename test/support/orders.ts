@@ -22,7 +22,9 @@ export function orderDriver(t: TestApp) {
         .post('/orders')
         .set(await as(who));
       if (key) req.set('Idempotency-Key', key);
-      return req.send({ elderId: t.city.elder.a, itemId: t.city.items.CLEAN_HOUR, channel: 'APP', ...body });
+      // elders and family create APP orders, staff record walk-ins (or hotline calls)
+      const channel = ['ELDER', 'FAMILY'].includes(t.city.users[who].role) ? 'APP' : 'WALK_IN';
+      return req.send({ elderId: t.city.elder.a, itemId: t.city.items.CLEAN_HOUR, channel, ...body });
     },
     async act(who: UserKey, id: string, action: string, body: Record<string, unknown> = {}) {
       return t

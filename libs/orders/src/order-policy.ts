@@ -1,6 +1,7 @@
 import { Role, regionCovers, type Actor } from '#lib/kernel';
-import { OrderState } from './order.entity.js';
-import { ACTIVE_SERVICE_STATES, OrderAction } from './order-state-machine.js';
+import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
+import { ACTIVE_SERVICE_STATES, nextState, OrderAction } from './order-state-machine.js';
+import { OrderErrorCode, type FieldProblem } from './orders.errors.js';
 
 /** What the policy needs to know about an order. */
 export interface OrderScope {
@@ -100,4 +101,176 @@ export function seesServiceAddress(actor: Actor, order: OrderScope): boolean {
     (actor.role === Role.WORKER && actor.workerId === order.workerId) ||
     (actor.role === Role.PROVIDER_ADMIN && actor.providerId === order.providerId);
   return assigned && ACTIVE_SERVICE_STATES.includes(order.state);
+}
+
+// --- one decision for "may this actor do this now" -------------------------------------------------
+
+/** Wrong confirmation codes before the code is locked (the station then confirms on behalf). */
+export const MAX_CONFIRM_ATTEMPTS = 5;
+
+/**
+ * Everything about an order that decides whether an action may happen, apart from the request
+ * body: who it belongs to, its state, the offer deadline, the confirmation code, the rating.
+ */
+export interface OrderFacts extends OrderScope {
+  offerExpiresAt: Date | null;
+  hasConfirmCode: boolean;
+  confirmCodeExpiresAt: Date | null;
+  confirmAttempts: number;
+  rated: boolean;
+}
+
+/** Whether the confirmation code sent at check-out can still be used. */
+export type ConfirmCodeState = 'USABLE' | 'LOCKED' | 'EXPIRED' | 'NONE';
+
+export function confirmCodeState(facts: OrderFacts, now: Date): ConfirmCodeState {
+  if (!facts.hasConfirmCode) return 'NONE';
+  if (facts.confirmAttempts >= MAX_CONFIRM_ATTEMPTS) return 'LOCKED';
+  if (!facts.confirmCodeExpiresAt || facts.confirmCodeExpiresAt.getTime() <= now.getTime()) return 'EXPIRED';
+  return 'USABLE';
+}
+
+/**
+ * How a CONFIRM happens: with the code (elder, family, or station staff holding it), or by station
+ * staff on the elder's behalf without a code, once the code can no longer be used (locked after
+ * too many wrong codes, expired).
+ */
+export type ConfirmMethod = 'CODE' | 'ON_BEHALF_WITHOUT_CODE';
+
+export type OrderDecision =
+  | { ok: true; next: OrderState; confirm?: { method: ConfirmMethod; codeState: ConfirmCodeState } }
+  | { ok: false; code: OrderErrorCode; message: string; details?: Record<string, unknown> };
+
+const refuse = (code: OrderErrorCode, message: string, details?: Record<string, unknown>): OrderDecision => ({
+  ok: false,
+  code,
+  message,
+  ...(details ? { details } : {}),
+});
+
+/**
+ * The single rule of whether `actor` may do `action` on the order now, from everything that does
+ * not depend on the request body: visibility (404), role and scope (403), the state machine (409),
+ * then the facts (offer deadline, confirmation code, rating). `allowedActions` is exactly the set
+ * of actions this allows, and every transition asks it before its input-dependent guards
+ * (contract, worker, code value), so the two cannot disagree. Pure.
+ */
+export function decideOrderAction(actor: Actor, facts: OrderFacts, action: OrderAction, now: Date): OrderDecision {
+  if (!canViewOrder(actor, facts)) return refuse(OrderErrorCode.ORDER_NOT_FOUND, 'order not found');
+  if (!canActOnOrder(actor, facts, action))
+    return refuse(OrderErrorCode.NOT_ALLOWED, `role ${actor.role} may not ${action.toLowerCase()} this order`);
+  const t = nextState(facts.state, action);
+  if (!t.ok) return refuse(OrderErrorCode.ILLEGAL_TRANSITION, t.reason, { state: facts.state, action });
+  switch (action) {
+    case OrderAction.ACCEPT:
+      if (facts.offerExpiresAt && facts.offerExpiresAt.getTime() < now.getTime())
+        return refuse(OrderErrorCode.OFFER_EXPIRED, 'the offer has expired');
+      break;
+    case OrderAction.RATE:
+      if (facts.rated) return refuse(OrderErrorCode.ALREADY_RATED, 'this order has already been rated');
+      break;
+    case OrderAction.CONFIRM: {
+      const codeState = confirmCodeState(facts, now);
+      if (codeState === 'USABLE') return { ok: true, next: t.next, confirm: { method: 'CODE', codeState } };
+      if (actor.role === Role.STATION_STAFF)
+        return { ok: true, next: t.next, confirm: { method: 'ON_BEHALF_WITHOUT_CODE', codeState } };
+      if (codeState === 'LOCKED')
+        return refuse(
+          OrderErrorCode.CODE_ATTEMPTS_EXCEEDED,
+          'too many wrong codes: ask the station to confirm the service',
+        );
+      return refuse(
+        OrderErrorCode.CODE_EXPIRED,
+        codeState === 'EXPIRED'
+          ? 'the confirmation code has expired: ask the station to confirm the service'
+          : 'this order has no confirmation code: ask the station to confirm the service',
+      );
+    }
+    default:
+      break;
+  }
+  return { ok: true, next: t.next };
+}
+
+/** The actions `decideOrderAction` allows this actor now, in the order of OrderAction. */
+export function allowedOrderActions(actor: Actor, facts: OrderFacts, now: Date): OrderAction[] {
+  return Object.values(OrderAction).filter((a) => decideOrderAction(actor, facts, a, now).ok);
+}
+
+/**
+ * The body rule of CONFIRM, given the decision: with a usable code the code is required (whoever
+ * confirms); once the station confirms on behalf without a code, a code is refused by name rather
+ * than silently ignored (it could no longer be checked).
+ */
+export function confirmInputProblem(
+  confirm: { method: ConfirmMethod; codeState: ConfirmCodeState },
+  code: string | undefined,
+): FieldProblem | null {
+  if (confirm.method === 'CODE' && code === undefined)
+    return { field: 'code', problems: ['code is required: the 6-digit code sent to the elder and family'] };
+  if (confirm.method === 'ON_BEHALF_WITHOUT_CODE' && code !== undefined)
+    return {
+      field: 'code',
+      problems: [
+        `the confirmation code can no longer be used (${confirm.codeState.toLowerCase()}): station staff confirm on the elder’s behalf without a code`,
+      ],
+    };
+  return null;
+}
+
+// --- who may set which field of a new order --------------------------------------------------------
+
+const APP_USERS: readonly Role[] = [Role.ELDER, Role.FAMILY];
+const STAFF_CHANNELS: readonly OrderChannel[] = [OrderChannel.WALK_IN, OrderChannel.HOTLINE];
+
+export interface CreationInput {
+  channel?: OrderChannel | null;
+  priority?: OrderPriority | null;
+}
+
+export type CreationDecision =
+  { ok: true; channel: OrderChannel; priority: OrderPriority | undefined } | { ok: false; fields: FieldProblem[] };
+
+/**
+ * The client-settable fields of order creation by role (issue 7, "channels by role"):
+ * - `channel`: elders and family create APP orders (the default when left out; anything else is
+ *   refused); staff record WALK_IN (at the counter) or HOTLINE (by phone) and must say which; SOS
+ *   orders come only from devices (POST /sos). Intake statistics and the audit trail rely on it.
+ * - `priority`: staff may mark an order URGENT; elders and family may leave it out or send NORMAL,
+ *   and are refused by name otherwise (EMERGENCY items are always emergencies, whoever asks).
+ * - `elderId` (on whose behalf): checked by `canRequestFor` — elders for themselves, family for
+ *   linked elders, staff in their region. `scheduledStart/End`, `quantity` and `note` are the
+ *   requester's wish and anyone who may create the order may set them (ranges are validated).
+ * Every problem is reported at once, each naming its field. Pure.
+ */
+export function decideCreationFields(actor: Actor, input: CreationInput): CreationDecision {
+  const fields: FieldProblem[] = [];
+  const channel = input.channel ?? undefined;
+  const priority = input.priority ?? undefined;
+  let resolved: OrderChannel = OrderChannel.APP;
+  if (APP_USERS.includes(actor.role)) {
+    if (channel !== undefined && channel !== OrderChannel.APP)
+      fields.push({
+        field: 'channel',
+        problems: [
+          `channel must be APP for ${actor.role.toLowerCase()} requests (WALK_IN and HOTLINE orders are recorded by staff, SOS comes from the device)`,
+        ],
+      });
+    if (priority !== undefined && priority !== OrderPriority.NORMAL)
+      fields.push({ field: 'priority', problems: ['priority is set by staff: leave it out or send 0 (NORMAL)'] });
+  } else if (STAFF.includes(actor.role)) {
+    if (channel === undefined || !STAFF_CHANNELS.includes(channel))
+      fields.push({
+        field: 'channel',
+        problems: [
+          channel === undefined
+            ? 'channel is required for staff: WALK_IN (at the counter) or HOTLINE (by phone)'
+            : `channel must be WALK_IN or HOTLINE for staff (${channel} orders come from the ${channel === OrderChannel.SOS ? 'device' : 'elder’s or family’s app'})`,
+        ],
+      });
+    else resolved = channel;
+  } else {
+    fields.push({ field: 'channel', problems: [`role ${actor.role} does not create orders`] });
+  }
+  return fields.length ? { ok: false, fields } : { ok: true, channel: resolved, priority };
 }

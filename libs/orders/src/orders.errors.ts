@@ -19,6 +19,8 @@ export enum OrderErrorCode {
   CODE_EXPIRED = 'CODE_EXPIRED',
   CODE_ATTEMPTS_EXCEEDED = 'CODE_ATTEMPTS_EXCEEDED',
   ALREADY_RATED = 'ALREADY_RATED',
+  /** A field of the body is wrong for this caller or this order (same shape as the validation pipe's 400). */
+  VALIDATION_FAILED = 'VALIDATION_FAILED',
 }
 
 const KIND: Record<OrderErrorCode, ErrorKind> = {
@@ -40,10 +42,26 @@ const KIND: Record<OrderErrorCode, ErrorKind> = {
   CODE_EXPIRED: 'CONFLICT',
   CODE_ATTEMPTS_EXCEEDED: 'CONFLICT',
   ALREADY_RATED: 'CONFLICT',
+  VALIDATION_FAILED: 'INVALID',
 };
 
 export class OrderError extends DomainError {
   constructor(code: OrderErrorCode, message: string, details?: Record<string, unknown>) {
     super(code, KIND[code], message, details);
   }
+}
+
+/** One wrong field and why, as in `details.fields[]` of every 400 VALIDATION_FAILED. */
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+/** A 400 VALIDATION_FAILED naming each field, for rules that need the caller or the order. */
+export function fieldsInvalid(fields: FieldProblem[]): OrderError {
+  return new OrderError(
+    OrderErrorCode.VALIDATION_FAILED,
+    fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; '),
+    { fields },
+  );
 }
