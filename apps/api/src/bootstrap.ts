@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { createHttpLogger, createRootLogger, PinoNestLogger } from './http/logging.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { setupOpenApi } from './http/openapi.js';
+import { JSON_BODY_LIMIT, requireJsonBody, verifyJsonBody } from './http/input-limits.js';
 
 /** Builds the configured Nest application (used by main.ts and by the e2e tests). */
 export interface CreateAppOptions extends AppModuleOptions {
@@ -19,21 +20,20 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
     bodyParser: false,
   });
   app.use(createHttpLogger(logger));
-  app.useBodyParser('json', { limit: '64kb' });
+  // input limits before parsing (http/input-limits.ts): JSON only, 64 KB, nesting depth, UTF-8
+  app.use(requireJsonBody);
+  // `verify` is left out of Nest's typings because Nest uses it for `rawBody: true` (off here); body-parser
+  // runs it on the raw bytes before JSON.parse, which is the point (test/platform/fuzz.e2e-spec.ts)
+  app.useBodyParser('json', {
+    limit: JSON_BODY_LIMIT,
+    verify: verifyJsonBody,
+  } as NestExpressBodyParserOptionsFor<'json'>);
+  // query strings stay flat: ?q[a][b]=1 is a parameter named "q[a][b]" (refused as unknown), never an object
+  app.set('query parser', 'simple');
   app.disable('x-powered-by');
   app.set('etag', false); // dynamic answers: hashing every body buys nothing
   app.set('trust proxy', 'loopback');
   app.useGlobalPipes(createValidationPipe());
-  const doc = new DocumentBuilder()
-    .setTitle('智慧养老信息服务平台 API (1+3+N)')
-    .setDescription(
-      'City smart elder-care platform: regions, elders, the ten-helps catalogue, providers and service orders. ' +
-        'Sign in with POST /auth/login, then Authorize with the access token.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Device-Key' }, 'device-key')
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+  setupOpenApi(app); // http/openapi.ts
   return app;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { INT4_MAX, Nullable } from '#lib/kernel';
 import { ServiceType, ServiceUnit } from './catalog.entity.js';
 
 const QUALIFICATION = /^[A-Z][A-Z0-9_]{1,39}$/;
@@ -72,8 +73,13 @@ export class CreateCatalogItemDto {
   @Max(24 * 60)
   minDurationMinutes: number;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'CAREGIVER' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'CAREGIVER',
+    description: 'null: no qualification needed',
+  })
+  @Nullable()
   @Matches(QUALIFICATION, { message: 'requiredQualification must be an upper-case qualification code' })
   requiredQualification?: string | null;
 
@@ -83,8 +89,8 @@ export class CreateCatalogItemDto {
   @Max(7 * 24 * 60)
   acceptSlaMinutes: number;
 
-  @ApiPropertyOptional({ nullable: true, type: Number, example: 30 })
-  @IsOptional()
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 30, description: 'null: on-site time not watched' })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(7 * 24 * 60)
@@ -100,6 +106,7 @@ export class UpdateCatalogItemDto {
   @ApiProperty({ description: 'the version you read; a newer one on the server answers 409' })
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version: number;
 
   @ApiPropertyOptional()
@@ -129,7 +136,7 @@ export class UpdateCatalogItemDto {
   minDurationMinutes?: number;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null: no qualification needed' })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @Matches(QUALIFICATION, { message: 'requiredQualification must be an upper-case qualification code or null' })
   requiredQualification?: string | null;
 
@@ -141,7 +148,7 @@ export class UpdateCatalogItemDto {
   acceptSlaMinutes?: number;
 
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'null: on-site time not watched' })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(7 * 24 * 60)

@@ -17,14 +17,13 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
 import { AbilityLevel, DifficultyCategory, ElderStatus, LivingSituation } from './elder.entity.js';
 import { parseResidentId } from './resident-id.js';
-import { PageQuery } from '#lib/kernel';
+import { INT4_MAX, Nullable, PageQuery } from '#lib/kernel';
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -151,6 +150,7 @@ export class UpdateElderDto {
   @ApiProperty({ description: 'the version you read; a newer one on the server answers 409' })
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version: number;
 
   @ApiPropertyOptional()
@@ -160,7 +160,7 @@ export class UpdateElderDto {
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @Matches(PHONE, { message: 'phone must be a mobile or landline number' })
   phone?: string | null;
 
@@ -206,7 +206,7 @@ export class UpdateElderDto {
   abilityLevel?: AbilityLevel;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   healthNotes?: string | null;
@@ -266,9 +266,15 @@ export class EmergencyContactDto {
 export class ElderDto {
   @ApiProperty() id: string;
   @ApiProperty({ nullable: true, type: String, description: 'masked for auditors' }) name: string | null;
-  @ApiProperty({ enum: ['M', 'F'] }) gender: string;
-  @ApiProperty({ example: '1945-03-05' }) birthDate: string;
-  @ApiProperty({ example: '150302********1222', description: 'always masked; clear only via /pii' }) idNumber: string;
+  @ApiProperty({ enum: ['M', 'F'] }) gender: 'M' | 'F';
+  @ApiProperty({ format: 'date', example: '1945-03-05' }) birthDate: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '150302********1222',
+    description: 'always masked; clear only via /pii (audited)',
+  })
+  idNumber: string | null;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -277,16 +283,20 @@ export class ElderDto {
   phone: string | null;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
   @ApiProperty() communityCode: string;
-  @ApiProperty() homeLat: number;
+  @ApiProperty({ description: 'exact for roles that see the address; rounded to ~1 km otherwise' }) homeLat: number;
   @ApiProperty() homeLng: number;
   @ApiProperty({ enum: LivingSituation }) livingSituation: LivingSituation;
   @ApiProperty({ enum: DifficultyCategory, isArray: true }) categories: DifficultyCategory[];
-  @ApiProperty({ enum: [0, 1, 2, 3, 4] }) abilityLevel: number;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'elder and family only' }) healthNotes?:
-    string | null;
+  @ApiProperty({ type: 'integer', enum: [0, 1, 2, 3, 4] }) abilityLevel: AbilityLevel;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'elder and family only (others: /pii); absent otherwise',
+  })
+  healthNotes?: string | null;
   @ApiProperty({ enum: ElderStatus }) status: ElderStatus;
-  @ApiProperty({ nullable: true, type: String }) deceasedOn: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) deceasedOn: string | null;
+  @ApiProperty({ type: 'integer', description: 'send it back with an edit (optimistic concurrency)' }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
   @ApiPropertyOptional({ type: [EmergencyContactDto] }) emergencyContacts?: EmergencyContactDto[];

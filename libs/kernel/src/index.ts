@@ -4,5 +4,7 @@ export * from './pii-cipher.js';
 export * from './masking.js';
 export * from './geo.js';
 export * from './page.js';
+export * from './validation.js';
 export * from './access.js';
+export * from './openapi.js';
 export * from './kernel.module.js';

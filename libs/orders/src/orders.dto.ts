@@ -4,6 +4,7 @@ import {
   IsArray,
   IsBoolean,
   IsDateString,
+  IsDefined,
   IsEnum,
   IsIn,
   IsInt,
@@ -19,9 +20,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
-import { PageQuery } from '#lib/kernel';
+import { INT4_MAX, PageQuery } from '#lib/kernel';
 
 export class CreateOrderDto {
   @ApiProperty({ description: 'The elder to serve', format: 'uuid' })
@@ -32,12 +34,15 @@ export class CreateOrderDto {
   @IsUUID()
   itemId: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     enum: [OrderChannel.APP, OrderChannel.WALK_IN, OrderChannel.HOTLINE],
-    description: 'SOS orders come from POST /sos',
+    description:
+      'Elders and family: APP (the default when left out). Staff: WALK_IN or HOTLINE, required. ' +
+      'SOS orders come from POST /sos. A channel that does not fit the caller is a 400 naming `channel`.',
   })
+  @IsOptional()
   @IsIn([OrderChannel.APP, OrderChannel.WALK_IN, OrderChannel.HOTLINE])
-  channel: OrderChannel;
+  channel?: OrderChannel;
 
   @ApiPropertyOptional({
     description: 'Units of the item (hours, meals, visits); default 1',
@@ -62,7 +67,8 @@ export class CreateOrderDto {
 
   @ApiPropertyOptional({
     enum: [OrderPriority.NORMAL, OrderPriority.URGENT],
-    description: 'Staff may mark an order urgent; EMERGENCY items are always emergency',
+    description:
+      'Staff may mark an order urgent (1); elders and family may only leave it out or send 0 (400 otherwise). EMERGENCY items are always emergency',
   })
   @IsOptional()
   @IsIn([OrderPriority.NORMAL, OrderPriority.URGENT])
@@ -78,11 +84,13 @@ export class CreateOrderDto {
 export class SosDto {
   @ApiPropertyOptional()
   @IsOptional()
+  @IsNumber()
   @IsLatitude()
   lat?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
+  @IsNumber()
   @IsLongitude()
   lng?: number;
 }
@@ -110,10 +118,15 @@ export class OfferOrderDto {
   @IsBoolean()
   override?: boolean;
 
-  @ApiPropertyOptional({ description: 'Required with override', maxLength: 500 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    description: 'Required when override is true (400 naming `reason` otherwise)',
+    maxLength: 500,
+  })
+  @ValidateIf((o: OfferOrderDto) => o.override === true || o.reason !== undefined)
+  @IsDefined({ message: 'reason is required when override is true' })
   @IsString()
   @MinLength(2)
+  @Matches(/\S/, { message: 'reason must not be blank' })
   @MaxLength(500)
   reason?: string;
 
@@ -121,6 +134,7 @@ export class OfferOrderDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 }
 
@@ -133,6 +147,7 @@ export class AcceptOrderDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 }
 
@@ -147,6 +162,7 @@ export class ReasonDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 }
 
@@ -155,15 +171,18 @@ export class VersionDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 }
 
 export class LocationDto {
   @ApiProperty({ example: 39.6845 })
+  @IsNumber()
   @IsLatitude()
   lat: number;
 
   @ApiProperty({ example: 106.8205 })
+  @IsNumber()
   @IsLongitude()
   lng: number;
 
@@ -171,6 +190,7 @@ export class LocationDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 }
 
@@ -183,10 +203,15 @@ export class CheckOutDto extends LocationDto {
 }
 
 export class ConfirmOrderDto {
-  @ApiProperty({ description: 'The 6-digit code sent to the elder/family at check-out' })
+  @ApiPropertyOptional({
+    description:
+      'The 6-digit code sent to the elder/family at check-out; required while it can be used. Station staff confirm ' +
+      'on the elder’s behalf without a code once it is locked (too many wrong codes) or expired, and must then leave it out.',
+  })
+  @IsOptional()
   @IsString()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
-  code: string;
+  code?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
   @IsOptional()

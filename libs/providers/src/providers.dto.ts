@@ -15,8 +15,8 @@ import {
   Matches,
   Max,
   Min,
-  ValidateIf,
 } from 'class-validator';
+import { Nullable } from '#lib/kernel';
 import { ServiceType } from '#lib/catalog';
 import { ProviderStatus, WorkerStatus, type WeeklyHours } from './provider.entity.js';
 import { IsWeeklyHours } from './weekly-hours.js';
@@ -175,7 +175,7 @@ export class UpdateWorkerDto {
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes it' })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @Matches(PHONE, { message: 'phone must be a mobile or landline number' })
   phone?: string | null;
 

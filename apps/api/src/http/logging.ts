@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
@@ -33,9 +34,18 @@ function asyncStdout(): DestinationStream {
   return dest;
 }
 
+/** A caller's (or the proxy's) X-Request-Id when it is a plain token, otherwise a fresh UUID; echoed in the answer. */
+export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[A-Za-z0-9._:-]{8,64}$/.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
 export function createHttpLogger(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
+    genReqId: requestIdFor,
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
     serializers: {
       req: (req: IncomingMessage & { id?: unknown }) => ({

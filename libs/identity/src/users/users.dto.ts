@@ -112,11 +112,11 @@ export class UserDto {
   @ApiProperty() id: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: Role }) role: Role;
-  @ApiProperty({ example: '139****0000' }) phoneMasked: string | null;
+  @ApiProperty({ example: '139****0000', nullable: true, type: String }) phoneMasked: string | null;
   @ApiProperty({ nullable: true, type: String }) regionCode: string | null;
-  @ApiProperty({ nullable: true, type: String }) providerId: string | null;
-  @ApiProperty({ nullable: true, type: String }) workerId: string | null;
-  @ApiProperty({ nullable: true, type: String }) elderId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) providerId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) workerId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) elderId: string | null;
   @ApiProperty({ type: [ElderLinkInput] }) elders: ElderLinkInput[];
   @ApiProperty({ enum: UserStatus }) status: UserStatus;
   @ApiProperty() createdAt: Date;
