@@ -10,7 +10,7 @@ import { createApp } from '../../apps/api/src/bootstrap.js';
 import { loadConfig } from '../../apps/api/src/config/config.js';
 import { ENTITIES } from '../../apps/api/src/entities.js';
 import { seedMiniCity, TEST_KEYS } from '../support/fixtures.js';
-import { startTestApp, type TestApp, LogCapture } from '../support/test-app.js';
+import { startTestApp, type TestApp, LogCapture, recordAnswers } from '../support/test-app.js';
 import { orderDriver } from '../support/orders.js';
 
 describe('a restart loses nothing', () => {
@@ -53,6 +53,7 @@ describe('a restart of the embedded database loses nothing', () => {
     await ds.destroy();
 
     let app = await createApp({ config, databaseUrl: db.url, logDestination: new LogCapture() });
+    let contract = recordAnswers(app); // every answer checked against the OpenAPI document
     await app.init();
     const token = app
       .get(TokenService)
@@ -63,6 +64,7 @@ describe('a restart of the embedded database loses nothing', () => {
       .set('Idempotency-Key', 'restart-0001')
       .send({ elderId: city.elder.a, itemId: city.items.MEAL_DELIVERY, channel: 'WALK_IN' });
     expect(created.status).toBe(201);
+    await contract.check();
     await app.close();
     await db.stop();
 
@@ -72,6 +74,7 @@ describe('a restart of the embedded database loses nothing', () => {
       databaseUrl: db.url,
       logDestination: new LogCapture(),
     });
+    contract = recordAnswers(app);
     await app.init();
     try {
       const res = await request(app.getHttpServer())
@@ -87,6 +90,7 @@ describe('a restart of the embedded database loses nothing', () => {
         .send({ elderId: city.elder.a, itemId: city.items.MEAL_DELIVERY, channel: 'WALK_IN' });
       expect(retry.status).toBe(200);
       expect(retry.body.id).toBe(created.body.id);
+      await contract.check();
     } finally {
       await app.close();
       await db.stop();

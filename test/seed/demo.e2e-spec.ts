@@ -13,6 +13,7 @@ import { ENTITIES } from '../../apps/api/src/entities.js';
 import { seedDemo } from '../../scripts/seed/demo.js';
 import { DEMO_PASSWORD } from '../../scripts/seed/generate.js';
 import { TEST_KEYS, testCipher } from '../support/fixtures.js';
+import { recordAnswers } from '../support/test-app.js';
 
 /** First start on an empty database: the demo seed loads, and its printed accounts really work. */
 describe('demo seed on an empty database', () => {
@@ -20,6 +21,7 @@ describe('demo seed on an empty database', () => {
   let app: NestExpressApplication;
   let text: string | undefined;
   let url: string;
+  let contract: ReturnType<typeof recordAnswers> | undefined;
 
   beforeAll(async () => {
     const adminUrl = process.env.ELDERCARE_TEST_ADMIN_URL;
@@ -45,12 +47,17 @@ describe('demo seed on an empty database', () => {
       ...TEST_KEYS,
     });
     app = await createApp({ config, databaseUrl: url });
+    contract = recordAnswers(app); // every answer checked against the OpenAPI document
     await app.listen(0, '127.0.0.1');
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close();
-    await ds?.destroy();
+    try {
+      await contract?.check();
+    } finally {
+      await app?.close();
+      await ds?.destroy();
+    }
   });
 
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>

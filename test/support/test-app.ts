@@ -15,6 +15,7 @@ import {
   TEST_PASSWORD,
   type MiniCity,
 } from './fixtures.js';
+import { ContractChecker, formatMismatches, recordExchanges, type RecordedExchange } from './openapi-contract.js';
 
 /** Everything the app logged during this test file (checked for personal data). */
 export class LogCapture extends Writable {
@@ -35,6 +36,8 @@ export interface TestApp {
   databaseUrl: string;
   city: MiniCity;
   logs: LogCapture;
+  /** Every answer the app sent during this file (checked against the OpenAPI document on close). */
+  exchanges: RecordedExchange[];
   http: () => ReturnType<typeof request>;
   /** A valid access token for a fixture user (skips the sign-in flow). */
   tokenFor(user: { id: string; role: string }): Promise<string>;
@@ -67,9 +70,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const logs = new LogCapture();
+  const exchanges: RecordedExchange[] = [];
+  const start = async () => {
+    const started = await createApp({ config, databaseUrl, logDestination: logs });
+    started.use(recordExchanges(exchanges)); // before the routes, which are registered on listen
+    await started.listen(0, '127.0.0.1');
+    return started;
+  };
 
-  let app = await createApp({ config, databaseUrl, logDestination: logs });
-  await app.listen(0, '127.0.0.1');
+  let app = await start();
   let ds = app.get(DataSource);
   const city = await seedMiniCity(ds);
 
@@ -84,6 +93,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     databaseUrl,
     city,
     logs,
+    exchanges,
     http: () => request(app.getHttpServer()),
     async tokenFor(user) {
       const [row] = (await ds.query(`SELECT token_version FROM app_user WHERE id = $1`, [user.id])) as {
@@ -103,17 +113,57 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async restart() {
       await app.close();
-      app = await createApp({ config, databaseUrl, logDestination: logs });
-      await app.listen(0, '127.0.0.1');
+      app = await start();
       ds = app.get(DataSource);
     },
-    /** Closes the app and fails the file if anything it logged holds personal data. */
+    /**
+     * Closes the app and fails the file if anything it logged holds personal data, or if any answer
+     * it sent disagrees with its own OpenAPI document.
+     */
     async close() {
+      const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as unknown;
       await app.close();
       assertNoPersonalData(logs.text(), city);
+      await assertAnswersMatchDocument(document, exchanges);
     },
   };
   return t;
+}
+
+/**
+ * For a file that builds its own app with createApp (startTestApp does this itself): records every
+ * answer of `app` — call it before listen()/init(), which register the routes — and `check()`, before
+ * closing the app, fails if any disagrees with the app's document.
+ */
+export function recordAnswers(app: NestExpressApplication): {
+  exchanges: RecordedExchange[];
+  check(): Promise<void>;
+} {
+  const exchanges: RecordedExchange[] = [];
+  app.use(recordExchanges(exchanges));
+  return {
+    exchanges,
+    async check() {
+      const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as unknown;
+      await assertAnswersMatchDocument(document, exchanges);
+    },
+  };
+}
+
+/**
+ * Every e2e file ends here too: each recorded answer must be one its operation documents (status,
+ * body schema). The message lists operation, status and the rule broken, never a body value.
+ */
+export async function assertAnswersMatchDocument(
+  document: unknown,
+  exchanges: readonly RecordedExchange[],
+): Promise<void> {
+  const checker = await ContractChecker.forDocument(document);
+  const mismatches = checker.check(exchanges);
+  if (mismatches.length)
+    throw new Error(
+      `${mismatches.length} kind(s) of answer disagree with the OpenAPI document (/api/docs-json):\n${formatMismatches(mismatches)}`,
+    );
 }
 
 function withDatabase(url: string, database: string): string {
@@ -137,8 +187,10 @@ export function assertNoPersonalData(text: string, city: MiniCity): void {
   if (FIXTURE_ID_NUMBERS.some((id) => text.includes(id))) found.push('a fixture ID number');
   if (FIXTURE_ELDER_NAMES.some((n) => text.includes(n))) found.push('an elder name');
   if (text.includes(TEST_PASSWORD)) found.push('the password');
-  if (/(?<![\d.])1[3-9]\d{9}(?!\d)/.test(text)) found.push('something shaped like a mobile number');
-  if (/(?<![\d.])\d{17}[\dX](?!\d)/.test(text)) found.push('something shaped like an ID number');
+  // ids (request ids, order ids) are random hex: their digit runs are not personal data
+  const shapes = text.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>');
+  if (/(?<![\d.])1[3-9]\d{9}(?!\d)/.test(shapes)) found.push('something shaped like a mobile number');
+  if (/(?<![\d.])\d{17}[\dX](?!\d)/.test(shapes)) found.push('something shaped like an ID number');
   // never print the value itself
   if (found.length) throw new Error(`the API logged personal data: ${found.join(', ')}`);
 }

@@ -1,5 +1,6 @@
 import { maskAddress, maskIdNumber, maskName, maskPhone, regionCovers, Role, type Actor } from '#lib/kernel';
 import type { AbilityLevel, DifficultyCategory, ElderStatus, LivingSituation } from './elder.entity.js';
+import type { ElderDto } from './elders.dto.js';
 
 /** An elder with personal data decrypted (inside the service only; never returned as is). */
 export interface ElderRecord {
@@ -34,34 +35,11 @@ export interface EmergencyContactRecord {
   priority: number;
 }
 
-/** The elder as a role may see it (masked where the role does not need the clear value). */
-export interface ElderView {
-  id: string;
-  name: string | null;
-  gender: 'M' | 'F';
-  birthDate: string;
-  /** Always masked here; the clear number only through GET /elders/:id/pii (audited). */
-  idNumber: string | null;
-  phone: string | null;
-  address: string | null;
-  communityCode: string;
-  /** Exact for roles that see the address; rounded to ~1 km otherwise. */
-  homeLat: number;
-  homeLng: number;
-  livingSituation: LivingSituation;
-  categories: DifficultyCategory[];
-  abilityLevel: AbilityLevel;
-  /** Only for the elder and their family (others: GET /elders/:id/pii). Absent otherwise. */
-  healthNotes?: string | null;
-  status: ElderStatus;
-  deceasedOn: string | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-  emergencyContacts?: { id: string; name: string | null; relation: string; phone: string | null; priority: number }[];
-  /** Which fields were masked for this role (so a console can say why). */
-  masked: string[];
-}
+/**
+ * The elder as a role may see it (masked where the role does not need the clear value): the answer's
+ * class, which is also its OpenAPI schema.
+ */
+export type ElderView = ElderDto;
 
 /** Roles that may read an elder at all (the service also checks the scope). */
 export const ELDER_READER_ROLES: readonly Role[] = [

@@ -1,5 +1,6 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Actor, Role } from './roles.js';
+import { accessErrors, ApiErrors } from './openapi.js';
 
 /**
  * Route access rules. They live in the lowest lib so every bounded context can declare them
@@ -14,7 +15,9 @@ export type AccessRule = { public: true } | { roles: readonly Role[] } | { devic
 
 export const ACCESS_RULE = 'eldercare:access-rule';
 
-export const Access = (rule: AccessRule) => SetMetadata(ACCESS_RULE, rule);
+/** Declares the rule and documents the 401/403 it causes in the OpenAPI document. */
+export const Access = (rule: AccessRule) =>
+  applyDecorators(SetMetadata(ACCESS_RULE, rule), ApiErrors(accessErrors(rule)));
 export const Public = () => Access({ public: true });
 export const Roles = (...roles: Role[]) => Access({ roles });
 

@@ -1,7 +1,27 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Role, type Actor } from '#lib/kernel';
+import { ApiErrors, Role, VALIDATION_FAILED, type Actor, type ErrorStatus } from '#lib/kernel';
 import { Access, CurrentActor, Roles } from '#lib/kernel';
 import { OrdersService } from './orders.service.js';
 import {
@@ -18,6 +38,7 @@ import {
   VersionDto,
 } from './orders.dto.js';
 import { OrderError, OrderErrorCode } from './orders.errors.js';
+import { OrderEventView, OrderPage, OrderView, SosReceipt } from './orders.views.js';
 
 const REQUESTERS = [
   Role.ELDER,
@@ -46,6 +67,39 @@ function idempotencyKey(raw: string | undefined): string | undefined {
   return raw;
 }
 
+const NOT_FOUND = 'ORDER_NOT_FOUND: unknown, malformed or outside your scope (existence is never leaked)';
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: '8–80 characters; a retry with the same key and body returns the same order (200)',
+};
+const REPLAYED = {
+  'Idempotent-Replayed': {
+    description: '`true` when this answer replays an earlier request',
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * What every transition answers: 200 with the order as it now is, or why not. `errors` adds the
+ * action's own refusals (their descriptions join the common ones of the same status).
+ */
+function Transition(errors: Partial<Record<ErrorStatus, string>> = {}) {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOkResponse({ type: OrderView, description: 'the order after the transition' }),
+    ApiErrors({
+      400: VALIDATION_FAILED,
+      403: 'NOT_ALLOWED: you may see this order but not do this to it',
+      404: NOT_FOUND,
+      409:
+        'ILLEGAL_TRANSITION: not possible in the order’s state (details.state, details.action); ' +
+        'VERSION_CONFLICT: the order changed since the version you sent, or at the same time',
+    }),
+    ApiErrors(errors),
+  );
+}
+
 @ApiTags('orders 服务工单')
 @ApiBearerAuth()
 @Controller('orders')
@@ -55,10 +109,15 @@ export class OrdersController {
   @Post()
   @Roles(...REQUESTERS)
   @ApiOperation({ summary: 'Request a service for an elder (待派单)' })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: '8–80 characters; a retry with the same key and body returns the same order',
+  @ApiHeader(IDEMPOTENCY)
+  @ApiCreatedResponse({ type: OrderView, description: 'the new order' })
+  @ApiOkResponse({ type: OrderView, description: 'an idempotent replay: the order made earlier', headers: REPLAYED })
+  @ApiErrors({
+    400:
+      `${VALIDATION_FAILED} (also a channel or priority your role may not set); INVALID_IDEMPOTENCY_KEY; ` +
+      'INVALID_SCHEDULE (details.field); ITEM_INACTIVE: the item is no longer offered',
+    404: 'ELDER_NOT_FOUND: unknown or not yours to order for; ITEM_NOT_FOUND',
+    409: 'IDEMPOTENCY_KEY_REUSED: the key was used for a different request; ELDER_NOT_ACTIVE: deceased or moved away',
   })
   async create(
     @CurrentActor() actor: Actor,
@@ -74,12 +133,16 @@ export class OrdersController {
   @Get()
   @Roles(...VIEWERS)
   @ApiOperation({ summary: 'Orders in your scope' })
+  @ApiOkResponse({ type: OrderPage })
+  @ApiErrors({ 400: VALIDATION_FAILED })
   list(@CurrentActor() actor: Actor, @Query() q: ListOrdersQuery) {
     return this.orders.list(actor, q);
   }
 
   @Get(':id')
   @Roles(...VIEWERS)
+  @ApiOkResponse({ type: OrderView })
+  @ApiErrors({ 404: NOT_FOUND })
   get(@CurrentActor() actor: Actor, @Param('id', Id()) id: string) {
     return this.orders.get(actor, id);
   }
@@ -87,97 +150,116 @@ export class OrdersController {
   @Get(':id/events')
   @Roles(...VIEWERS)
   @ApiOperation({ summary: 'The order’s lifecycle events (append-only)' })
+  @ApiOkResponse({ type: [OrderEventView] })
+  @ApiErrors({ 404: NOT_FOUND })
   events(@CurrentActor() actor: Actor, @Param('id', Id()) id: string) {
     return this.orders.events(actor, id);
   }
 
   @Post(':id/offer')
-  @HttpCode(200)
   @Roles(...STAFF)
   @ApiOperation({ summary: 'Dispatch to a provider with an acceptance deadline (已派单)' })
+  @Transition({
+    403: 'NOT_ALLOWED: only a district dispatcher may override the contract rule',
+    404: 'PROVIDER_NOT_FOUND',
+    409:
+      'PROVIDER_NOT_AVAILABLE: suspended; PROVIDER_NOT_CONTRACTED: no contract (a district dispatcher may override); ' +
+      'PROVIDER_OUTSIDE_DISTRICT: an override must stay in the order’s district',
+  })
   offer(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: OfferOrderDto) {
     return this.orders.offer(actor, id, dto);
   }
 
   @Post(':id/accept')
-  @HttpCode(200)
   @Roles(Role.PROVIDER_ADMIN)
   @ApiOperation({ summary: 'Provider accepts and assigns a worker (已接单)' })
+  @Transition({
+    400: 'WORKER_NOT_ACTIVE',
+    404: 'WORKER_NOT_FOUND: not a worker of your organisation',
+    409: 'OFFER_EXPIRED: the acceptance deadline passed; WORKER_NOT_QUALIFIED: lacks the item’s qualification',
+  })
   accept(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: AcceptOrderDto) {
     return this.orders.accept(actor, id, dto);
   }
 
   @Post(':id/reject')
-  @HttpCode(200)
   @Roles(Role.PROVIDER_ADMIN)
+  @Transition()
   reject(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: ReasonDto) {
     return this.orders.reject(actor, id, dto);
   }
 
   @Post(':id/depart')
-  @HttpCode(200)
   @Roles(Role.WORKER)
   @ApiOperation({ summary: 'Worker sets off (已出发)' })
+  @Transition()
   depart(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: VersionDto) {
     return this.orders.depart(actor, id, dto);
   }
 
   @Post(':id/check-in')
-  @HttpCode(200)
   @Roles(Role.WORKER)
   @ApiOperation({ summary: 'Worker on site, with GPS (服务中)' })
+  @Transition()
   checkIn(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: LocationDto) {
     return this.orders.checkIn(actor, id, dto);
   }
 
   @Post(':id/check-out')
-  @HttpCode(200)
   @Roles(Role.WORKER)
   @ApiOperation({ summary: 'Worker done, with GPS and photo hashes; sends the confirmation code (已完成)' })
+  @Transition()
   checkOut(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: CheckOutDto) {
     return this.orders.checkOut(actor, id, dto);
   }
 
   @Post(':id/confirm')
-  @HttpCode(200)
   @Roles(Role.ELDER, Role.FAMILY, Role.STATION_STAFF)
-  @ApiOperation({ summary: 'Elder/family confirm with the one-time code, optionally rating (已评价)' })
+  @ApiOperation({
+    summary:
+      'Elder/family confirm with the one-time code, optionally rating (已评价); station staff confirm on the ' +
+      'elder’s behalf, without a code once it is locked or expired',
+  })
+  @Transition({
+    400: 'CODE_INVALID: wrong code (each wrong code counts, details.attemptsLeft)',
+    409: 'CODE_EXPIRED; CODE_ATTEMPTS_EXCEEDED: 5 wrong codes — in both cases the station confirms on the elder’s behalf',
+  })
   confirm(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: ConfirmOrderDto) {
     return this.orders.confirm(actor, id, dto);
   }
 
   @Post(':id/rate')
-  @HttpCode(200)
   @Roles(Role.ELDER, Role.FAMILY)
+  @Transition({ 409: 'ALREADY_RATED' })
   rate(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: RateOrderDto) {
     return this.orders.rate(actor, id, dto);
   }
 
   @Post(':id/cancel')
-  @HttpCode(200)
   @Roles(...REQUESTERS)
+  @Transition()
   cancel(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: ReasonDto) {
     return this.orders.cancel(actor, id, dto);
   }
 
   @Post(':id/exception')
-  @HttpCode(200)
   @Roles(Role.WORKER, Role.PROVIDER_ADMIN, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN)
   @ApiOperation({ summary: 'Service not possible (elder not home …)' })
+  @Transition()
   reportException(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: ReasonDto) {
     return this.orders.reportException(actor, id, dto);
   }
 
   @Post(':id/complaint')
-  @HttpCode(200)
   @Roles(...REQUESTERS)
+  @Transition()
   complain(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: ReasonDto) {
     return this.orders.complain(actor, id, dto);
   }
 
   @Post(':id/resolve')
-  @HttpCode(200)
   @Roles(Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN)
+  @Transition()
   resolve(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: ReasonDto) {
     return this.orders.resolve(actor, id, dto);
   }
@@ -192,6 +274,14 @@ export class SosController {
   @Access({ device: true })
   @ApiSecurity('device-key')
   @ApiOperation({ summary: 'One-key call (一键呼叫): the device raises an emergency for its elder' })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiCreatedResponse({ type: SosReceipt, description: 'an EMERGENCY order was raised' })
+  @ApiOkResponse({ type: SosReceipt, description: 'an idempotent replay: the call made earlier', headers: REPLAYED })
+  @ApiErrors({
+    400: `${VALIDATION_FAILED}; INVALID_IDEMPOTENCY_KEY`,
+    404: 'ELDER_NOT_FOUND: the device’s elder is gone',
+    409: 'IDEMPOTENCY_KEY_REUSED; ELDER_NOT_ACTIVE',
+  })
   async raise(
     @CurrentActor() device: Actor,
     @Body() dto: SosDto,
@@ -200,6 +290,7 @@ export class SosController {
   ) {
     const { order, replayed } = await this.orders.raiseSos(device, dto, idempotencyKey(key));
     if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
-    return { id: order.id, orderNo: order.orderNo, state: order.state };
+    const receipt: SosReceipt = { id: order.id, orderNo: order.orderNo, state: order.state };
+    return receipt;
   }
 }

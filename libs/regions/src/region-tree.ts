@@ -1,19 +1,9 @@
 import { FacilityLevel, RegionLevel } from './region.entity.js';
+import type { RegionDto, RegionNodeDto } from './regions.dto.js';
 
-export interface RegionView {
-  code: string;
-  level: RegionLevel;
-  name: string;
-  nameEn: string | null;
-  parentCode: string | null;
-  path: string;
-  lat: number;
-  lng: number;
-}
-
-export interface RegionNode extends RegionView {
-  children: RegionNode[];
-}
+/** A region and a node of the tree: the answers' classes, which are also their OpenAPI schemas. */
+export type RegionView = RegionDto;
+export type RegionNode = RegionNodeDto;
 
 /** Builds the nested tree (children ordered by code) from a flat list; nodes whose parent is missing become roots. */
 export function buildRegionTree(regions: readonly RegionView[]): RegionNode[] {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, CurrentActor, Roles, Role, type Actor } from '#lib/kernel';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ALL_ROLES, ApiErrors, CurrentActor, Roles, Role, VALIDATION_FAILED, type Actor } from '#lib/kernel';
 import { RegionsService } from './regions.service.js';
 import { CreateFacilityDto, FacilityDto, ListFacilitiesQuery, RegionDetailDto, RegionNodeDto } from './regions.dto.js';
 
@@ -23,6 +23,7 @@ export class RegionsController {
   @Get('regions/:code')
   @Roles(...SIGNED_IN_ROLES)
   @ApiOkResponse({ type: RegionDetailDto })
+  @ApiErrors({ 404: 'REGION_NOT_FOUND' })
   show(@CurrentActor() actor: Actor, @Param('code') code: string) {
     return this.regions.show(actor, code);
   }
@@ -30,13 +31,20 @@ export class RegionsController {
   @Get('facilities')
   @Roles(...SIGNED_IN_ROLES)
   @ApiOkResponse({ type: [FacilityDto] })
+  @ApiErrors({ 400: VALIDATION_FAILED, 404: 'REGION_NOT_FOUND' })
   facilities(@CurrentActor() actor: Actor, @Query() query: ListFacilitiesQuery) {
     return this.regions.listFacilities(actor, query.regionCode);
   }
 
   @Post('facilities')
   @Roles(Role.PLATFORM_ADMIN)
-  @ApiOkResponse({ type: FacilityDto })
+  @ApiCreatedResponse({ type: FacilityDto })
+  @ApiErrors({
+    400:
+      `${VALIDATION_FAILED}; FACILITY_LEVEL_MISMATCH: the level does not fit the region's level; ` +
+      'OPERATOR_NOT_FOUND: unknown operatorProviderId',
+    404: 'REGION_NOT_FOUND: unknown regionCode',
+  })
   createFacility(@CurrentActor() actor: Actor, @Body() body: CreateFacilityDto) {
     return this.regions.createFacility(actor, body);
   }

@@ -1,6 +1,14 @@
-import { Inject, Injectable, Optional, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  Inject,
+  Injectable,
+  Optional,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '#lib/kernel';
+import { ApiErrors, DomainError } from '#lib/kernel';
 import { IDENTITY_OPTIONS, type IdentityOptions } from './token.service.js';
 
 export const RATE_LIMIT = 'eldercare:rate-limit';
@@ -8,7 +16,11 @@ export const RATE_LIMIT = 'eldercare:rate-limit';
  * Limits a route to `limit` requests per client address per minute (sign-in, one-time codes).
  * `'auth'` takes the configured AUTH_RATE_LIMIT_PER_MINUTE (IdentityOptions.authRateLimitPerMinute).
  */
-export const RateLimit = (limit: number | 'auth') => SetMetadata(RATE_LIMIT, limit);
+export const RateLimit = (limit: number | 'auth') =>
+  applyDecorators(
+    SetMetadata(RATE_LIMIT, limit),
+    ApiErrors({ 429: 'RATE_LIMITED: too many requests from your address this minute (details.retryAfterSeconds)' }),
+  );
 
 export class RateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Role, Roles, type Actor } from '#lib/kernel';
+import { ApiErrors, CurrentActor, Role, Roles, VALIDATION_FAILED, type Actor } from '#lib/kernel';
 import { UsersService } from './users.service.js';
 import { CreateUserDto, ListUsersQuery, UserDto, UserPageDto } from './users.dto.js';
 
@@ -12,9 +12,12 @@ export class UsersController {
 
   @Post()
   @Roles(Role.PLATFORM_ADMIN)
-  @ApiCreatedResponse({
-    type: UserDto,
-    description: '400 SCOPE_INVALID names the field whose scope does not fit the role; 409 PHONE_TAKEN',
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiErrors({
+    400:
+      `${VALIDATION_FAILED}; SCOPE_INVALID: names the field whose scope does not fit the role; ` +
+      'WEAK_PASSWORD (details.field)',
+    409: 'PHONE_TAKEN',
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto) {
     return this.users.create(actor, body);
@@ -23,6 +26,7 @@ export class UsersController {
   @Get()
   @Roles(Role.PLATFORM_ADMIN)
   @ApiOkResponse({ type: UserPageDto })
+  @ApiErrors({ 400: VALIDATION_FAILED })
   list(@CurrentActor() actor: Actor, @Query() query: ListUsersQuery) {
     return this.users.list(actor, query);
   }
@@ -30,6 +34,7 @@ export class UsersController {
   @Get(':id')
   @Roles(Role.PLATFORM_ADMIN)
   @ApiOkResponse({ type: UserDto })
+  @ApiErrors({ 400: 'BAD_REQUEST: the id is not a UUID', 404: 'USER_NOT_FOUND' })
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.users.get(actor, id);
   }
@@ -38,6 +43,11 @@ export class UsersController {
   @HttpCode(200)
   @Roles(Role.PLATFORM_ADMIN)
   @ApiOkResponse({ type: UserDto, description: 'the account can no longer sign in; its tokens stop working' })
+  @ApiErrors({
+    400: 'BAD_REQUEST: the id is not a UUID',
+    404: 'USER_NOT_FOUND',
+    409: 'CANNOT_DISABLE_SELF',
+  })
   disable(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.users.disable(actor, id);
   }
