@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Controller, Get, RequestMethod, type INestApplication } from '@nestjs/common';
+import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { ACCESS_RULE, ALL_ROLES, Role, type AccessRule } from '#lib/kernel';
+import { ALL_ROLES, Role, type AccessRule } from '#lib/kernel';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { testCipher } from '../support/fixtures.js';
+import {
+  appRoutes as enumerateRoutes,
+  REPRESENTATIVE_USER as REPRESENTATIVE,
+  type AppRoute as DiscoveredRoute,
+} from '../support/route-table.js';
 
 /**
  * Authorization matrix (issue 3, "Tests", first bullet).
@@ -287,62 +290,9 @@ type Variant = keyof typeof VARIANTS;
 type Caller = Role | 'ANONYMOUS' | Variant;
 const CALLERS: Caller[] = ['ANONYMOUS', ...Object.values(Role), ...(Object.keys(VARIANTS) as Variant[])];
 
-/** One A-side user per role (auditor and admin: the district-A auditor, the city-wide platform admin). */
-const REPRESENTATIVE: Record<Exclude<Role, Role.SOS_DEVICE>, keyof TestApp['city']['users']> = {
-  ELDER: 'elderA',
-  FAMILY: 'familyA',
-  STATION_STAFF: 'stationA',
-  HUB_STAFF: 'hubA',
-  DISTRICT_DISPATCHER: 'dispatcherA',
-  PROVIDER_ADMIN: 'providerAdminA',
-  WORKER: 'workerA',
-  AUDITOR: 'auditorA',
-  PLATFORM_ADMIN: 'admin',
-};
-
 interface Ctx {
   t: TestApp;
   object(kind: ObjectKind, side: Side): string;
-}
-
-interface DiscoveredRoute {
-  key: string;
-  method: string;
-  path: string;
-  rule: AccessRule | undefined;
-  handler: string;
-}
-
-/** Every controller route of a Nest application, with its access rule read the way the AccessGuard reads it. */
-function enumerateRoutes(app: INestApplication): DiscoveredRoute[] {
-  const discovery = new DiscoveryService(app.get(ModulesContainer));
-  const scanner = new MetadataScanner();
-  const reflector = new Reflector();
-  const routes: DiscoveredRoute[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const { metatype, instance } = wrapper;
-    if (!metatype || !instance) continue;
-    const controllerPaths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
-    const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of scanner.getAllMethodNames(proto)) {
-      const handler = proto[name];
-      const methodPaths: string | string[] | undefined = Reflect.getMetadata(PATH_METADATA, handler);
-      if (methodPaths === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, metatype as never]);
-      for (const cp of controllerPaths)
-        for (const mp of ([] as string[]).concat(methodPaths)) {
-          const path =
-            '/' +
-            [cp, mp]
-              .map((p) => p.replace(/^\/+|\/+$/g, ''))
-              .filter(Boolean)
-              .join('/');
-          routes.push({ key: `${method} ${path}`, method, path, rule, handler: `${metatype.name}.${name}` });
-        }
-    }
-  }
-  return routes.sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /** What Express itself will answer (method + path of every route layer). */
@@ -537,7 +487,7 @@ describe('authorization matrix over the application’s own route table', () => 
 
   it('finds the application’s routes (sanity: the enumeration is not empty and sees every controller)', () => {
     expect(routes.length).toBeGreaterThan(40);
-    const controllers = new Set(routes.map((r) => r.handler.split('.')[0]));
+    const controllers = new Set(routes.map((r) => r.controller));
     expect([...controllers].sort()).toEqual(
       expect.arrayContaining([
         'AuthController',
@@ -591,7 +541,7 @@ describe('authorization matrix over the application’s own route table', () => 
   });
 
   it('every route declares an access rule', () => {
-    const offenders = routes.filter((r) => !r.rule).map((r) => `${r.key} (${r.handler})`);
+    const offenders = routes.filter((r) => !r.rule).map((r) => `${r.key} (${r.controller}.${r.handlerName})`);
     expect(offenders).toEqual([]);
   });
 
@@ -601,7 +551,7 @@ describe('authorization matrix over the application’s own route table', () => 
       const row = POLICY[r.key];
       if (!row) {
         problems.push(
-          `${r.key} (${r.handler}, rule ${describeRule(r.rule)}): no row in POLICY of test/authz/route-matrix.e2e-spec.ts — add one after reviewing who may call it`,
+          `${r.key} (${r.controller}.${r.handlerName}, rule ${describeRule(r.rule)}): no row in POLICY of test/authz/route-matrix.e2e-spec.ts — add one after reviewing who may call it`,
         );
         continue;
       }

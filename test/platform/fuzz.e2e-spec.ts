@@ -12,7 +12,7 @@ import { readLastMessage } from '#lib/notifications';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { orderDriver } from '../support/orders.js';
 import { testCipher, TEST_PASSWORD } from '../support/fixtures.js';
-import { appRoutes, type AppRoute } from '../support/route-table.js';
+import { appRoutes, REPRESENTATIVE_USER as REPRESENTATIVE, type AppRoute } from '../support/route-table.js';
 
 /**
  * Input fuzz over the application's own route table and OpenAPI document (issue 7, defect 3).
@@ -159,18 +159,6 @@ function boundsOf(cls: Type<unknown> | undefined, property: string): Bounds {
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const JSON_LIMIT_BYTES = 64 * 1024;
 
-/** One A-side user per role. */
-const REPRESENTATIVE: Record<Exclude<Role, Role.SOS_DEVICE>, keyof TestApp['city']['users']> = {
-  ELDER: 'elderA',
-  FAMILY: 'familyA',
-  STATION_STAFF: 'stationA',
-  HUB_STAFF: 'hubA',
-  DISTRICT_DISPATCHER: 'dispatcherA',
-  PROVIDER_ADMIN: 'providerAdminA',
-  WORKER: 'workerA',
-  AUDITOR: 'auditorA',
-  PLATFORM_ADMIN: 'admin',
-};
 /**
  * Which allowed role calls a route: the first of the route's roles in this list. Family first (their
  * orders use the APP channel), then the roles that own their objects, then the city-wide admin.

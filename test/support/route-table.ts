@@ -3,7 +3,8 @@ import { RequestMethod, type INestApplication, type Type } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { ACCESS_RULE, type AccessRule } from '#lib/kernel';
+import { ACCESS_RULE, Role, type AccessRule } from '#lib/kernel';
+import type { MiniCity } from './fixtures.js';
 
 /** One route of the running application, read from Nest's own metadata (what the router serves). */
 export interface AppRoute {
@@ -74,3 +75,16 @@ export function appRoutes(app: INestApplication): AppRoute[] {
   }
   return routes.sort((a, b) => a.key.localeCompare(b.key));
 }
+
+/** One A-side user of the mini city per role (auditor and admin: the district-A auditor, the city-wide admin). */
+export const REPRESENTATIVE_USER: Record<Exclude<Role, Role.SOS_DEVICE>, keyof MiniCity['users']> = {
+  ELDER: 'elderA',
+  FAMILY: 'familyA',
+  STATION_STAFF: 'stationA',
+  HUB_STAFF: 'hubA',
+  DISTRICT_DISPATCHER: 'dispatcherA',
+  PROVIDER_ADMIN: 'providerAdminA',
+  WORKER: 'workerA',
+  AUDITOR: 'auditorA',
+  PLATFORM_ADMIN: 'admin',
+};

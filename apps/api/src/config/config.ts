@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -98,7 +98,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   let dataDir = env.EMBEDDED_PG_DATA_DIR || path.join(cwd, '.data', 'pgdata');
   if (!env.EMBEDDED_PG_DATA_DIR && process.getuid?.() === 0 && !traversableByOthers(path.dirname(dataDir))) {
     // As root the embedded cluster runs as "postgres", which cannot enter a private directory.
-    dataDir = path.join(os.tmpdir(), `eldercare-${Buffer.from(cwd).toString('hex').slice(-16)}`, 'pgdata');
+    // One directory per checkout: named after a hash of its whole path.
+    const checkout = createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 16);
+    dataDir = path.join(os.tmpdir(), `eldercare-${checkout}`, 'pgdata');
   }
 
   const needSecrets = ['PII_ENCRYPTION_KEY', 'PII_HASH_KEY', 'JWT_SECRET'].some((k) => !env[k]);
