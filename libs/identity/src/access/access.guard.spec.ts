@@ -29,10 +29,10 @@ function guardWith(rule: AccessRule | undefined, actorRole: Role = Role.WORKER) 
   return { guard: new AccessGuard(reflector, tokens, actors, devices), calls };
 }
 
-function ctx(headers: Record<string, string> = {}) {
+function ctx(headers: Record<string, string> = {}, type = 'http') {
   const req: { headers: Record<string, string>; actor?: Actor } = { headers };
   const context = {
-    getType: () => 'http',
+    getType: () => type,
     getHandler: () => function handler() {},
     getClass: () => class C {},
     switchToHttp: () => ({ getRequest: () => req }),
@@ -49,6 +49,20 @@ describe('AccessGuard', () => {
     });
     expect(calls).toEqual([]);
   });
+
+  it.each(['ws', 'rpc'])(
+    'refuses a %s handler it cannot authenticate, even on a public rule (fails closed)',
+    async (type) => {
+      for (const rule of [{ public: true }, { roles: [Role.WORKER] }, undefined] as (AccessRule | undefined)[]) {
+        const { guard, calls } = guardWith(rule);
+        await expect(guard.canActivate(ctx({ authorization: 'Bearer t' }, type).context)).rejects.toMatchObject({
+          code: IdentityErrorCode.CONTEXT_NOT_GUARDED,
+          kind: 'FORBIDDEN',
+        });
+        expect(calls).toEqual([]);
+      }
+    },
+  );
 
   it('lets a public route through without authentication', async () => {
     const { guard } = guardWith({ public: true });

@@ -14,7 +14,9 @@ interface RequestLike {
 
 /**
  * Global guard: reads the route's AccessRule, authenticates the caller and checks the role.
- * Fails closed: a route without a rule is refused.
+ * Fails closed: a route without a rule is refused, and so is every execution context it does not
+ * know how to authenticate (a websocket or RPC handler must bring its own authentication and be
+ * taught here first — it is never let through unchecked).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -26,7 +28,11 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    if (context.getType() !== 'http')
+      throw new IdentityError(
+        IdentityErrorCode.CONTEXT_NOT_GUARDED,
+        `the access guard does not handle ${context.getType()} handlers: refused`,
+      );
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
       context.getHandler(),
       context.getClass(),
