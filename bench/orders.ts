@@ -59,7 +59,8 @@ async function rawSql(
 ): Promise<RawResult> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   const orderInsert = insertStatement('service_order', template.order);
-  const eventInsert = insertStatement('order_event', template.event, ['id']);
+  // (xid: each row gets its own writing transaction's id by default, never the template's)
+  const eventInsert = insertStatement('order_event', template.event, ['id', 'xid']);
   let next = 0;
   const latencies: number[] = [];
   const runId = randomUUID().slice(0, 6);

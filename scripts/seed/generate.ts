@@ -1167,6 +1167,11 @@ export interface EventRow {
   lng: number | null;
   payload: Record<string, unknown>;
   regionPath: string;
+  /** Routing snapshot after the event, as OrdersService writes it (order_event.elder_id, …). */
+  elderId: string;
+  providerId: string | null;
+  formerProviderId: string | null;
+  workerId: string | null;
   at: Date;
 }
 
@@ -1449,6 +1454,9 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     o.state = to;
     o.version += 1;
     o.updatedAt = new Date(at);
+    // who holds the order after this event (the callers update o.providerId / o.workerId afterwards)
+    const removesProvider = type === 'REJECT' || type === 'EXPIRE';
+    const providerId = type === 'OFFER' ? (payload.providerId as string) : removesProvider ? null : o.providerId;
     events.push({
       orderId: o.id,
       seq: o.version,
@@ -1461,6 +1469,10 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       lng: where?.lng ?? null,
       payload,
       regionPath: o.regionPath,
+      elderId: o.elderId,
+      providerId,
+      formerProviderId: removesProvider ? o.providerId : null,
+      workerId: type === 'ACCEPT' ? (payload.workerId as string) : o.workerId,
       at: new Date(at),
     });
   }
@@ -1791,11 +1803,10 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     a.note = '演示工单：已接单，请用服务人员账号出发、签到、签退';
     apply(a, out.events, 'CREATE', t0, elderUser, { channel: 'APP', itemId: clean.id, priority: 0 });
     apply(a, out.events, 'OFFER', t0 + 2 * MIN, system, { providerId: provider.id, override: false });
+    a.providerId = provider.id;
     apply(a, out.events, 'ACCEPT', t0 + 10 * MIN, look!.providerAdmins.get(provider.id)!, {
-      providerId: provider.id,
       workerId: demoWorker.id,
     });
-    a.providerId = provider.id;
     a.workerId = demoWorker.id;
     out.orders.push(a);
     const meal = itemByCode.get('MEDICINE_PICKUP')!;

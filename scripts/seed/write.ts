@@ -478,6 +478,10 @@ export async function writeCity(
       c('lng', 'float8'),
       jsonCol('payload'),
       c('region_path', 'varchar'),
+      c('elder_id', 'uuid'),
+      c('provider_id', 'uuid'),
+      c('former_provider_id', 'uuid'),
+      c('worker_id', 'uuid'),
       c('at', 'timestamptz'),
     ];
     const ts = (d: Date | null) => (d ? d.toISOString() : null);
@@ -552,6 +556,10 @@ export async function writeCity(
         e.lng,
         JSON.stringify(e.payload),
         e.regionPath,
+        e.elderId,
+        e.providerId,
+        e.formerProviderId,
+        e.workerId,
         e.at.toISOString(),
       ]);
       await pipe.push(async () => {

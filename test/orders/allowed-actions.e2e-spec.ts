@@ -160,9 +160,9 @@ describe('allowedActions lists exactly the actions that succeed', () => {
       `WITH ins AS (
          INSERT INTO service_order
          SELECT (jsonb_populate_record(NULL::service_order, to_jsonb(o) || $2::jsonb)).* FROM service_order o WHERE o.id = $1
-         RETURNING id, state, requested_by, region_path)
-       INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, payload, region_path)
-       SELECT id, 1, 'CREATED', NULL, state, requested_by, 'FAMILY', '{}', region_path FROM ins`,
+         RETURNING id, state, requested_by, region_path, elder_id)
+       INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, payload, region_path, elder_id)
+       SELECT id, 1, 'CREATED', NULL, state, requested_by, 'FAMILY', '{}', region_path, elder_id FROM ins`,
       [template, JSON.stringify(cols)],
     );
     return id;

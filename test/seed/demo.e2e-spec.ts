@@ -119,6 +119,25 @@ describe('demo seed on an empty database', () => {
     expect(problems.slice(0, 5)).toEqual([]);
   });
 
+  it("snapshots each event's routing: the last event names the order's elder, provider and worker; REJECT/EXPIRE the provider removed", async () => {
+    const [drift] = (await ds.query(
+      `SELECT count(*)::int AS n FROM service_order o
+         JOIN order_event e ON e.order_id = o.id AND e.seq = o.version
+        WHERE e.elder_id IS DISTINCT FROM o.elder_id OR e.provider_id IS DISTINCT FROM o.provider_id
+           OR e.worker_id IS DISTINCT FROM o.worker_id OR e.xid IS NULL`,
+    )) as { n: number }[];
+    expect(drift.n).toBe(0);
+    const [removal] = (await ds.query(
+      `SELECT count(*) FILTER (WHERE type IN ('REJECT', 'EXPIRE'))::int AS removals,
+              count(*) FILTER (WHERE type IN ('REJECT', 'EXPIRE') AND (former_provider_id IS NULL OR provider_id IS NOT NULL
+                OR former_provider_id::text <> payload->>'providerId'))::int AS wrong,
+              count(*) FILTER (WHERE type NOT IN ('REJECT', 'EXPIRE') AND former_provider_id IS NOT NULL)::int AS stray
+         FROM order_event`,
+    )) as { removals: number; wrong: number; stray: number }[];
+    expect(removal.removals).toBeGreaterThan(0);
+    expect(removal).toMatchObject({ wrong: 0, stray: 0 });
+  });
+
   it('lets every listed account sign in with the printed password, with its role', async () => {
     const listed = [...text!.matchAll(/^ {2}(138\d{8}) {2}([A-Z_]+)/gm)].map((m) => ({ phone: m[1], role: m[2] }));
     expect(listed).toHaveLength(13);

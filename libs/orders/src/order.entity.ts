@@ -213,11 +213,14 @@ export class ServiceOrderEntity {
 }
 
 /**
- * Append-only lifecycle log, written in the same transaction as the state change. Its bigserial id is
- * the cursor real-time delivery reads from (outbox).
+ * Append-only lifecycle log, written in the same transaction as the state change (the outbox
+ * real-time delivery reads). The bigserial `id` alone is NOT a safe cursor (it is taken at insert,
+ * not at commit): readers order by `(xid, id)` and read below the oldest running transaction —
+ * see `OrderEventsFeed` (order-events.feed.ts).
  */
 @Entity('order_event')
 @Index(['orderId', 'seq'], { unique: true })
+@Index('IDX_order_event_xid_id', ['xid', 'id'])
 export class OrderEventEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
@@ -257,6 +260,30 @@ export class OrderEventEntity {
   /** Scope snapshot so real-time fan-out needs no join. */
   @Column({ type: 'varchar', length: 80, collation: 'C' })
   regionPath: string;
+
+  /**
+   * The writing transaction's id, `pg_current_xact_id()` (an xid8, epoch-extended so it never wraps,
+   * kept as bigint: TypeORM has no xid8; the default is the migration's `current_xact_id_bigint()`).
+   * First half of the feed's `(xid, id)` order.
+   */
+  @Column({ type: 'bigint', default: () => 'current_xact_id_bigint()' })
+  xid: string;
+
+  /** Routing snapshot as of this event (after the transition): the order's elder… */
+  @Column({ type: 'uuid' })
+  elderId: string;
+
+  /** …its provider (null while none holds the order)… */
+  @Column({ type: 'uuid', nullable: true })
+  providerId: string | null;
+
+  /** …the provider this transition took the order from (REJECT, EXPIRE), so it can be told… */
+  @Column({ type: 'uuid', nullable: true })
+  formerProviderId: string | null;
+
+  /** …and its worker. */
+  @Column({ type: 'uuid', nullable: true })
+  workerId: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   at: Date;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OrdersController, SosController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
+import { OrderEventsFeed } from './order-events.feed.js';
 import { CatalogModule } from '#lib/catalog';
 import { EldersModule } from '#lib/elders';
 import { ProvidersModule } from '#lib/providers';
@@ -8,7 +9,7 @@ import { ProvidersModule } from '#lib/providers';
 @Module({
   imports: [EldersModule, CatalogModule, ProvidersModule],
   controllers: [OrdersController, SosController],
-  providers: [OrdersService],
-  exports: [OrdersService],
+  providers: [OrdersService, OrderEventsFeed],
+  exports: [OrdersService, OrderEventsFeed],
 })
 export class OrdersModule {}

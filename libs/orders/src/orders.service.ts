@@ -18,6 +18,7 @@ import { EldersService, type ElderForOrder } from '#lib/elders';
 import { ProvidersService, workerHasQualification } from '#lib/providers';
 import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
 import { nextState, OrderAction } from './order-state-machine.js';
+import type { OrderEventPayloads } from './order-events.js';
 import {
   allowedOrderActions,
   canRequestFor,
@@ -130,12 +131,13 @@ type OrderPatch = Partial<
   >
 >;
 
-interface TransitionSpec {
+interface TransitionSpec<A extends OrderAction = OrderAction> {
   expectedVersion?: number;
   /** Checks that need the loaded order (throw OrderError to refuse). */
   guard?: (order: OrderRow) => Promise<void> | void;
   patch?: (order: OrderRow) => OrderPatch;
-  payload?: (order: OrderRow) => Record<string, unknown>;
+  /** The event's payload, checked against the shared contract (order-events.ts). */
+  payload?: (order: OrderRow) => OrderEventPayloads[`${A}`];
   location?: { lat: number; lng: number };
   /** Runs inside the transaction after the update (e.g. an audit row). */
   after?: (order: OrderRow) => Promise<void>;
@@ -272,9 +274,9 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
            min_duration_minutes, required_qualification, note)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'PENDING_DISPATCH',1,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
          ON CONFLICT (requested_by, idempotency_key) DO NOTHING
-         RETURNING id, region_path)
-       INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
-       SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path FROM ins
+         RETURNING id, region_path, elder_id)
+       INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path, elder_id)
+       SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path, elder_id FROM ins
        RETURNING at`,
       [
         id,
@@ -305,7 +307,11 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         actor.role,
         o.location?.lat ?? null,
         o.location?.lng ?? null,
-        JSON.stringify({ channel: o.channel, itemId: item.id, priority: o.priority }),
+        JSON.stringify({
+          channel: o.channel,
+          itemId: item.id,
+          priority: o.priority,
+        } satisfies OrderEventPayloads['CREATED']),
       ],
     );
     if (rows.length === 0) {
@@ -654,7 +660,12 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return this.closeWithReason(actor, id, OrderAction.RESOLVE, dto);
   }
 
-  private closeWithReason(actor: Actor, id: string, action: OrderAction, dto: ReasonDto): Promise<OrderView> {
+  private closeWithReason(
+    actor: Actor,
+    id: string,
+    action: OrderAction.CANCEL | OrderAction.REPORT_EXCEPTION | OrderAction.COMPLAIN | OrderAction.RESOLVE,
+    dto: ReasonDto,
+  ): Promise<OrderView> {
     return this.act(actor, id, action, {
       expectedVersion: dto.version,
       patch: () => ({ close_reason: dto.reason, ...(action === OrderAction.CANCEL ? { offer_expires_at: null } : {}) }),
@@ -700,7 +711,12 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
   // --- machinery ---------------------------------------------------------------------------------
 
   /** Access check, legal-transition check, guarded update and event row, in one transaction. */
-  private async act(actor: Actor, id: string, action: OrderAction, spec: TransitionSpec): Promise<OrderView> {
+  private async act<A extends OrderAction>(
+    actor: Actor,
+    id: string,
+    action: A,
+    spec: TransitionSpec<A>,
+  ): Promise<OrderView> {
     const updated = await this.txHost.withTransaction(async () => {
       const order = await this.load(id, actor);
       this.decide(actor, order, action);
@@ -719,7 +735,12 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     return d;
   }
 
-  private async apply(actor: Actor, order: OrderRow, action: OrderAction, spec: TransitionSpec): Promise<OrderRow> {
+  private async apply<A extends OrderAction>(
+    actor: Actor,
+    order: OrderRow,
+    action: A,
+    spec: TransitionSpec<A>,
+  ): Promise<OrderRow> {
     const t = nextState(order.state, action);
     if (!t.ok) throw new OrderError(E.ILLEGAL_TRANSITION, t.reason, { state: order.state, action });
     if (spec.expectedVersion !== undefined && spec.expectedVersion !== order.version)
@@ -740,9 +761,13 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
     );
     if (updated.length !== 1)
       throw new OrderError(E.VERSION_CONFLICT, 'someone else changed this order at the same time: reload and retry');
+    // The routing snapshot is read from the row just updated (who holds the order after the
+    // transition); `former_provider_id` is the provider before it when the transition removed it.
     await this.txHost.tx.query(
-      `INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+      `INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload,
+         region_path, elder_id, provider_id, former_provider_id, worker_id)
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11, o.elder_id, o.provider_id, NULLIF($12::uuid, o.provider_id), o.worker_id
+         FROM service_order o WHERE o.id = $1`,
       [
         order.id,
         order.version + 1,
@@ -755,6 +780,7 @@ export class OrdersService implements OnModuleInit, OnModuleDestroy {
         spec.location?.lng ?? null,
         JSON.stringify(spec.payload?.(order) ?? {}),
         order.region_path,
+        order.provider_id,
       ],
     );
     await spec.after?.(order);

@@ -1,5 +1,6 @@
 import { Initial1795308203698 } from './1795308203698-Initial.js';
 import { AppendOnlyLogs1795400000000 } from './1795400000000-AppendOnlyLogs.js';
+import { OrderEventCursorAndRouting1795500000000 } from './1795500000000-OrderEventCursorAndRouting.js';
 
 /** Every migration, in order. `npm run db generate Name` writes a new one; add it here. */
-export const MIGRATIONS = [Initial1795308203698, AppendOnlyLogs1795400000000];
+export const MIGRATIONS = [Initial1795308203698, AppendOnlyLogs1795400000000, OrderEventCursorAndRouting1795500000000];
