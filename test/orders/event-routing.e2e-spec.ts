@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OrdersService } from '#lib/orders';
-import { OrderEventCursorAndRouting1795500000000 } from '../../libs/database/src/migrations/1795500000000-OrderEventCursorAndRouting.js';
+import { MIGRATIONS } from '#lib/database';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { orderDriver } from '../support/orders.js';
 
@@ -102,7 +102,8 @@ describe('order events carry who is entitled to them (routing snapshot at write 
     const rejected = await d.orderAt('OFFERED');
     await step('providerAdminA', rejected, 'reject', { reason: '人手不足' });
     const written = [...(await routing(id)), ...(await routing(rejected))];
-    const migration = new OrderEventCursorAndRouting1795500000000();
+    const Migration = MIGRATIONS.find((m) => m.name === 'OrderEventCursorAndRouting1795500000000')!;
+    const migration = new Migration();
     const qr = t.ds.createQueryRunner();
     try {
       await qr.startTransaction();

@@ -2,9 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, runMigrationsLocked } from '#lib/database';
+import { buildDataSourceOptions, MIGRATIONS, runMigrationsLocked } from '#lib/database';
 import { ENTITIES } from '../../apps/api/src/entities.js';
-import { MIGRATIONS } from '../../libs/database/src/migrations/index.js';
 
 describe('migrations', () => {
   it('let several replicas start at once on an empty database: one migrates, the others wait', async () => {

@@ -6,3 +6,4 @@ export * from './migrate.js';
 export * from './sql.js';
 export * from './pool.js';
 export * from './transaction-host.js';
+export { MIGRATIONS } from './migrations/index.js';
