@@ -443,16 +443,19 @@ describe('fuzz: no bad input gets a 5xx, every 400 names the problem, nothing is
   const urlOf = (r: AppRoute, values: Record<string, string>) =>
     r.path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(values[p]));
 
-  /** Every row of every table: row counts and a digest of the content. */
   /**
    * Every row of every table: row counts and a digest of the content. Left out: bookkeeping that every
-   * request writes before its input is looked at (a device's last-seen time, set when its key is checked).
+   * request writes before its input is looked at (a device's last-seen time, set when its key is
+   * checked; the sign-in rate-limit windows, counted before the body is read).
    */
   const UNFINGERPRINTED: Record<string, string[]> = { sos_device: ['last_seen_at'] };
+  const UNFINGERPRINTED_TABLES = ['rate_limit_window'];
   async function fingerprint(): Promise<Record<string, string>> {
-    const tables = (await t.ds.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-    )) as { table_name: string }[];
+    const tables = (
+      (await t.ds.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+      )) as { table_name: string }[]
+    ).filter((x) => !UNFINGERPRINTED_TABLES.includes(x.table_name));
     const out: Record<string, string> = {};
     for (const { table_name } of tables) {
       const [row] = (await t.ds.query(

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { KernelModule } from '#lib/kernel';
-import { buildDataSourceOptions, TransactionModule } from '#lib/database';
+import { buildDataSourceOptions, CacheInvalidationModule, TransactionModule } from '#lib/database';
 import { IdentityModule } from '#lib/identity';
 import { RegionsModule } from '#lib/regions';
 import { CatalogModule } from '#lib/catalog';
@@ -39,6 +39,8 @@ export class AppModule {
         // The ambient transaction: services read and write through TransactionHost.tx, which is the
         // current use case's transaction when there is one (one pooled connection per use case).
         TransactionModule,
+        // Stale cache entries (catalogue items, actors) dropped on every instance: LISTEN/NOTIFY.
+        CacheInvalidationModule,
         TerminusModule,
         KernelModule.forRoot({ piiEncryptionKey: config.piiEncryptionKey, piiHashKey: config.piiHashKey }),
         IdentityModule.forRoot(config),

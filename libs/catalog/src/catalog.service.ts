@@ -5,7 +5,7 @@ import { AuditTrailService } from '#lib/audit-trail';
 import { ServiceType, ServiceUnit } from './catalog.entity.js';
 import type { CatalogItemDto as CatalogItemView, ServiceTypeDto as ServiceTypeView } from './catalog.dto.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
-import { returning, TransactionHost } from '#lib/database';
+import { CacheInvalidation, returning, TransactionHost } from '#lib/database';
 
 /**
  * A catalogue item as stored (the fields of a standard item plus identity, state and version) and
@@ -68,12 +68,24 @@ export const CatalogAuditAction = {
 @Injectable()
 export class CatalogService {
   static readonly ITEM_CACHE_MS = 5_000;
+  static readonly INVALIDATION_TOPIC = 'catalog.item';
   private readonly itemCache = new Map<string, { at: number; item: CatalogItemView }>();
+  /** Bumped by every drop: a read that started before one does not fill the cache with its older item. */
+  private itemEpoch = 0;
 
   constructor(
     private readonly txHost: TransactionHost,
     private readonly audit: AuditTrailService,
-  ) {}
+    private readonly invalidation: CacheInvalidation,
+  ) {
+    invalidation.on(CatalogService.INVALIDATION_TOPIC, (id) => this.dropItem(id));
+  }
+
+  private dropItem(id: string | null): void {
+    this.itemEpoch += 1;
+    if (id) this.itemCache.delete(id);
+    else this.itemCache.clear();
+  }
 
   // ---- use cases (HTTP) -------------------------------------------------------------------
 
@@ -177,9 +189,11 @@ export class CatalogService {
         objectId: id,
         details: { changed, version: updated.version },
       });
+      // every instance drops its cached copy when this commits (and this one at once, below)
+      await this.invalidation.notify(CatalogService.INVALIDATION_TOPIC, id);
       return updated;
     });
-    this.itemCache.delete(id);
+    this.dropItem(id);
     return saved;
   }
 
@@ -188,8 +202,8 @@ export class CatalogService {
   /**
    * The active item an order will snapshot; ITEM_NOT_FOUND (404) or ITEM_INACTIVE (400).
    * Read through a short in-process cache (ITEM_CACHE_MS): the catalogue is small and edited
-   * rarely, and every order creation needs it. An edit on this instance drops its entry at once;
-   * other instances see it within ITEM_CACHE_MS.
+   * rarely, and every order creation needs it. An edit drops the entry on every instance when it
+   * commits (CacheInvalidation's NOTIFY); ITEM_CACHE_MS only bounds a missed notice.
    */
   async getActiveItem(id: string): Promise<CatalogItemSnapshot> {
     const item = await this.cachedItem(id);
@@ -213,8 +227,9 @@ export class CatalogService {
   private async cachedItem(id: string): Promise<CatalogItemView | null> {
     const hit = this.itemCache.get(id);
     if (hit && Date.now() - hit.at < CatalogService.ITEM_CACHE_MS) return hit.item;
+    const epoch = this.itemEpoch;
     const item = await this.findItem(id);
-    if (item) this.itemCache.set(id, { at: Date.now(), item });
+    if (item && epoch === this.itemEpoch) this.itemCache.set(id, { at: Date.now(), item });
     return item;
   }
 

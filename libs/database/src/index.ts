@@ -6,4 +6,5 @@ export * from './migrate.js';
 export * from './sql.js';
 export * from './pool.js';
 export * from './transaction-host.js';
+export * from './cache-invalidation.js';
 export { MIGRATIONS } from './migrations/index.js';

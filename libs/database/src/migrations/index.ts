@@ -1,6 +1,12 @@
 import { Initial1795308203698 } from './1795308203698-Initial.js';
 import { AppendOnlyLogs1795400000000 } from './1795400000000-AppendOnlyLogs.js';
 import { OrderEventCursorAndRouting1795500000000 } from './1795500000000-OrderEventCursorAndRouting.js';
+import { RateLimitWindow1795600000000 } from './1795600000000-RateLimitWindow.js';
 
 /** Every migration, in order. `npm run db generate Name` writes a new one; add it here. */
-export const MIGRATIONS = [Initial1795308203698, AppendOnlyLogs1795400000000, OrderEventCursorAndRouting1795500000000];
+export const MIGRATIONS = [
+  Initial1795308203698,
+  AppendOnlyLogs1795400000000,
+  OrderEventCursorAndRouting1795500000000,
+  RateLimitWindow1795600000000,
+];

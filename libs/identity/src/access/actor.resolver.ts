@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '#lib/database';
+import { CacheInvalidation, TransactionHost } from '#lib/database';
 import { Role, type Actor, isUuid } from '#lib/kernel';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import type { AccessTokenClaims } from './token.service.js';
@@ -22,16 +22,25 @@ interface ActorRow {
  * active and the token not revoked (tokenVersion), and — for tokens that carry a session id (`sid`,
  * the refresh-token family) — that the session was not ended (logout, reuse detection, disable).
  * One indexed query, cached for CACHE_MS per (user, session) so that a burst of requests costs one
- * lookup; a revocation therefore takes effect at once on the instance that did it (forget) and
- * within that window on every other instance.
+ * lookup. A revocation drops the user's entries on every instance at once: the use case calls
+ * `invalidate` in its transaction (a NOTIFY delivered on commit, see CacheInvalidation) and
+ * `forget` after it, for this instance without waiting for the notice.
  */
 @Injectable()
 export class ActorResolver {
   static readonly CACHE_MS = 2_000;
   private readonly cache = new Map<string, { at: number; row: ActorRow }>();
   private static readonly NO_SESSION = '-';
+  static readonly INVALIDATION_TOPIC = 'actor';
+  /** Bumped by every drop: a lookup that started before one does not fill the cache with its older row. */
+  private epoch = 0;
 
-  constructor(private readonly txHost: TransactionHost) {}
+  constructor(
+    private readonly txHost: TransactionHost,
+    private readonly invalidation: CacheInvalidation,
+  ) {
+    invalidation.on(ActorResolver.INVALIDATION_TOPIC, (userId) => (userId ? this.forget(userId) : this.forgetAll()));
+  }
 
   async resolve(claims: AccessTokenClaims): Promise<Actor> {
     const row = await this.load(claims.sub, claims.sid);
@@ -50,8 +59,22 @@ export class ActorResolver {
 
   /** Drops the user's cached rows (after a disable, password change, logout or link change on this instance). */
   forget(userId: string): void {
+    this.epoch += 1;
     const prefix = `${userId}|`;
     for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
+  private forgetAll(): void {
+    this.epoch += 1;
+    this.cache.clear();
+  }
+
+  /**
+   * Tells every instance to drop the user's cached rows once the current transaction commits
+   * (token version, status, role, sessions or links changed). Call it inside that transaction.
+   */
+  async invalidate(userId: string): Promise<void> {
+    await this.invalidation.notify(ActorResolver.INVALIDATION_TOPIC, userId);
   }
 
   private async load(userId: string, sid: string | undefined): Promise<ActorRow | undefined> {
@@ -59,6 +82,7 @@ export class ActorResolver {
     const hit = this.cache.get(key);
     const now = Date.now();
     if (hit && now - hit.at < ActorResolver.CACHE_MS) return hit.row;
+    const epoch = this.epoch;
     // A session is live while its family has a row that is not revoked (rotated rows are only "used").
     const rows: ActorRow[] = await this.txHost.tx.query(
       `SELECT u.status, u.token_version, u.role, u.region_path, u.provider_id, u.worker_id, u.elder_id,
@@ -70,7 +94,7 @@ export class ActorResolver {
       [userId, sid && isUuid(sid) ? sid : sid ? ActorResolver.REVOKED_SID : null],
     );
     const row = rows[0];
-    if (row) {
+    if (row && epoch === this.epoch) {
       if (this.cache.size > 50_000) this.cache.clear();
       this.cache.set(key, { at: now, row });
     }

@@ -67,6 +67,7 @@ export class SessionService {
       if (!row || row.revoked_at || row.expired) return { kind: 'invalid' as const };
       if (row.used_at) {
         await this.revokeFamilies(`family_id = $1`, [row.family_id]);
+        await this.actors.invalidate(row.user_id);
         await this.audit.record({
           actor: { userId: row.user_id, role: row.role },
           action: AuditAction.TOKEN_REUSE_DETECTED,
@@ -110,7 +111,10 @@ export class SessionService {
     );
     const row = rows[0];
     if (!row) return undefined;
-    await this.revokeFamilies(`family_id = $1`, [row.family_id]);
+    await this.txHost.withTransaction(async () => {
+      await this.revokeFamilies(`family_id = $1`, [row.family_id]);
+      await this.actors.invalidate(row.user_id); // other instances drop the session on commit
+    });
     this.actors.forget(row.user_id);
     return { userId: row.user_id, role: row.role, familyId: row.family_id };
   }
@@ -118,6 +122,7 @@ export class SessionService {
   /** Revokes every session of the user (password change, disable). */
   async endAllSessions(userId: string): Promise<void> {
     await this.revokeFamilies(`user_id = $1`, [userId]);
+    await this.actors.invalidate(userId);
   }
 
   private async revokeFamilies(where: string, params: unknown[]): Promise<void> {
