@@ -77,27 +77,8 @@ export function compareCursors(a: OrderEventCursor, b: OrderEventCursor): number
   return x < 0n ? -1 : x > 0n ? 1 : 0;
 }
 
-interface Row {
-  horizon: string;
-  id: string | null;
-  xid: string;
-  orderId: string;
-  seq: number;
-  type: OrderEventType;
-  fromState: OrderState | null;
-  toState: OrderState;
-  actorUserId: string;
-  actorRole: string;
-  lat: number | null;
-  lng: number | null;
-  payload: OrderEventPayloads[OrderEventType];
-  regionPath: string;
-  elderId: string;
-  providerId: string | null;
-  formerProviderId: string | null;
-  workerId: string | null;
-  at: Date;
-}
+/** A row of the read: the event's columns (null `id` when nothing is past the cursor) and the horizon. */
+type Row = Omit<OrderFeedEvent, 'cursor' | 'id'> & { horizon: string; id: string | null; xid: string };
 
 /** The committed order event log, read in commit-safe order (see `OrderEventCursor`). */
 @Injectable()

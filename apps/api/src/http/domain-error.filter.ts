@@ -16,9 +16,6 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** The body of every error answer: one class, also the OpenAPI schema every 4xx/5xx refers to. */
-export type { ErrorBody } from '#lib/kernel';
-
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -26,15 +23,15 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
+    const requestId = requestIdOf(host);
     const retryAfter = exception instanceof DomainError ? exception.details?.retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    if (exception instanceof DatabaseBusyError) this.logger.warn(databaseBusyLine(exception, requestIdOf(host)));
+    if (exception instanceof DatabaseBusyError) this.logger.warn(databaseBusyLine(exception, requestId));
     else if (body.statusCode >= 500) {
-      const requestId = requestIdOf(host);
       this.logger.error(serverErrorEntry(exception, requestId, body.statusCode));
       if (requestId) body.requestId = requestId;
     } else if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && pgClientFault(exception))
-      this.logger.warn(clientFaultEntry(exception, requestIdOf(host), body));
+      this.logger.warn(clientFaultEntry(exception, requestId, body));
     res.status(body.statusCode).json(body);
   }
 }

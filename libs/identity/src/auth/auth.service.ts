@@ -63,7 +63,6 @@ export class AuthService {
       await this.recordFailedSignIn(undefined, 'PASSWORD', 'UNKNOWN_ACCOUNT');
       throw badCredentials();
     }
-    const actor = { userId: user.id, role: user.role };
     const attempt = user.locked ? null : await this.takeAttempt(user.id);
     if (!attempt) {
       await this.recordFailedSignIn(user, 'PASSWORD', 'LOCKED');
@@ -85,21 +84,29 @@ export class AuthService {
           WHERE id = $1 AND ($2 OR locked_until IS NULL OR locked_until <= now())`,
         [user.id, attempt.locked],
       );
-      const pair = await this.sessions.start({
-        id: user.id,
-        role: user.role,
-        displayName: user.display_name,
-        tokenVersion: user.token_version,
-      });
-      await this.audit.record({
-        actor,
-        action: AuditAction.SIGN_IN,
-        objectType: 'user',
-        objectId: user.id,
-        details: { method: 'PASSWORD' },
-      });
-      return pair;
+      return this.openSession(user, 'PASSWORD');
     });
+  }
+
+  /** A successful sign-in: a new session and its SIGN_IN audit row (in the caller's transaction). */
+  private async openSession(
+    user: { id: string; role: Role; display_name: string; token_version: number },
+    method: 'PASSWORD' | 'ONE_TIME_CODE',
+  ) {
+    const pair = await this.sessions.start({
+      id: user.id,
+      role: user.role,
+      displayName: user.display_name,
+      tokenVersion: user.token_version,
+    });
+    await this.audit.record({
+      actor: { userId: user.id, role: user.role },
+      action: AuditAction.SIGN_IN,
+      objectType: 'user',
+      objectId: user.id,
+      details: { method },
+    });
+    return pair;
   }
 
   /** One SIGN_IN_FAILED audit row (ids and reasons only: never the phone). */
@@ -247,20 +254,7 @@ export class AuthService {
         );
       const user = users[0];
       if (!user) return { kind: 'invalid' as const };
-      const pair = await this.sessions.start({
-        id: user.id,
-        role: user.role,
-        displayName: user.display_name,
-        tokenVersion: user.token_version,
-      });
-      await this.audit.record({
-        actor: { userId: user.id, role: user.role },
-        action: AuditAction.SIGN_IN,
-        objectType: 'user',
-        objectId: user.id,
-        details: { method: 'ONE_TIME_CODE' },
-      });
-      return { kind: 'ok' as const, pair };
+      return { kind: 'ok' as const, pair: await this.openSession(user, 'ONE_TIME_CODE') };
     });
     switch (outcome.kind) {
       case 'ok':
