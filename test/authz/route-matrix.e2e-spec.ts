@@ -61,7 +61,11 @@ type ObjectKind =
   | 'worker' // worker A / worker B
   | 'user' // station staff A / station staff B
   | 'item' // catalogue item (public reference: both "in scope")
-  | 'region'; // region code 150302 / 150303 (public reference: both "in scope")
+  | 'region' // region code 150302 / 150303 (public reference: both "in scope")
+  | 'district' // district 150302 / 150303 as a scoped object (dispatch settings)
+  | 'alert' // dispatch alert on an order of side A / B
+  | 'street' // street 150302001 / 150303001 (batch planning names it in the body)
+  | 'batch'; // a batch plan (DRAFT) of street A / street B
 
 const REFERENCE_KINDS: ObjectKind[] = ['item', 'region'];
 
@@ -186,6 +190,29 @@ const POLICY: Record<string, Policy> = {
   'GET /orders': { rule: ORDER_VIEWERS, scopedList: true },
   'GET /orders/:id': { rule: ORDER_VIEWERS, params: { id: 'order' } },
   'GET /orders/:id/events': { rule: ORDER_VIEWERS, params: { id: 'order' } },
+  // ---- dispatch (issue 8) ----
+  'POST /orders/:id/reassign': {
+    rule: REGION_STAFF,
+    params: { id: 'order' },
+    mutates: true,
+    body: (x) => ({ providerId: x.t.city.provider.a, reason: 'authorization matrix' }),
+  },
+  'GET /orders/:id/dispatch': { rule: [...REGION_STAFF, AUDITOR, PROVIDER_ADMIN], params: { id: 'order' } },
+  'GET /orders/:id/worker-suggestion': { rule: [PROVIDER_ADMIN], params: { id: 'order' } },
+  'GET /dispatch/alerts': { rule: [...REGION_STAFF, AUDITOR], scopedList: true },
+  'POST /dispatch/alerts/:id/acknowledge': { rule: REGION_STAFF, params: { id: 'alert' }, mutates: true },
+  'POST /dispatch/alerts/:id/resolve': {
+    rule: REGION_STAFF,
+    params: { id: 'alert' },
+    mutates: true,
+    body: () => ({ resolution: 'authorization matrix' }),
+  },
+  'GET /dispatch/settings/:districtCode': { rule: [...REGION_STAFF, AUDITOR], params: { districtCode: 'district' } },
+  'PUT /dispatch/settings/:districtCode': {
+    rule: [DISTRICT_DISPATCHER, PLATFORM_ADMIN],
+    params: { districtCode: 'district' },
+    body: () => ({ mode: 'AUTO' }),
+  },
   'POST /orders/:id/offer': {
     rule: REGION_STAFF,
     params: { id: 'order' },
@@ -240,7 +267,30 @@ const POLICY: Record<string, Policy> = {
   },
 
   'POST /sos': { rule: DEVICE },
+
+  // the coverage report of the caller's own region (no regionCode); a regionCode outside it answers 404 like
+  // an unknown one — query objects are not probed here: test/dispatch/coverage.e2e-spec.ts checks every role
+  'GET /dispatch/coverage': { rule: REGION_READERS },
+  'GET /dispatch/coverage.csv': { rule: REGION_READERS },
+
+  // batch assignment (issue 8, item 8): a street's hub, its district's dispatchers, platform admins
+  'POST /dispatch/batches': {
+    rule: [HUB_STAFF, DISTRICT_DISPATCHER, PLATFORM_ADMIN],
+    bodyObject: 'street',
+    body: (x, side) => ({ regionCode: x.object('street', side), date: localTomorrow() }),
+  },
+  'GET /dispatch/batches/:id': { rule: [HUB_STAFF, DISTRICT_DISPATCHER, PLATFORM_ADMIN], params: { id: 'batch' } },
+  'POST /dispatch/batches/:id/commit': {
+    rule: [HUB_STAFF, DISTRICT_DISPATCHER, PLATFORM_ADMIN],
+    params: { id: 'batch' },
+    mutates: true,
+  },
 };
+
+/** Tomorrow's local (UTC+8) date, YYYY-MM-DD (batch planning takes today … 14 days ahead). */
+function localTomorrow(): string {
+  return new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10);
+}
 
 /**
  * Routes Express serves outside Nest's controllers (so outside the AccessGuard). Reviewed: the OpenAPI
@@ -274,6 +324,10 @@ const UNKNOWN: Record<ObjectKind, string> = {
   user: '00000000-0000-4000-8000-00000000a0a4',
   item: '00000000-0000-4000-8000-00000000a0a5',
   region: '150399',
+  district: '150399',
+  alert: '00000000-0000-4000-8000-00000000a0a6',
+  street: '150399001',
+  batch: '00000000-0000-4000-8000-00000000a0a7',
 };
 const MALFORMED = "x'; --";
 /**
@@ -440,8 +494,33 @@ describe('authorization matrix over the application’s own route table', () => 
     return id;
   }
 
+  /** An open ACCEPT_SLA_BREACHED alert on a fresh order of the side (as the dispatch engine raises them). */
+  async function alertOnSide(side: Side): Promise<string> {
+    const orderId = await orderOnSide(side);
+    const id = randomUUID();
+    await t.ds.query(
+      `INSERT INTO dispatch_alert (id, order_id, reason, level, emergency, region_path)
+       SELECT $1, id, 'ACCEPT_SLA_BREACHED', 'STATION', false, region_path FROM service_order WHERE id = $2`,
+      [id, orderId],
+    );
+    return id;
+  }
+
+  /** A DRAFT batch plan of the side's street for tomorrow (no scheduled orders there: an empty plan). */
+  async function batchOnSide(side: Side): Promise<string> {
+    const res = await t
+      .http()
+      .post('/dispatch/batches')
+      .set('Authorization', `Bearer ${await bearer('admin')}`)
+      .send({ regionCode: side === 'A' ? t.city.street.a : t.city.street.b, date: localTomorrow() });
+    if (res.status !== 201) throw new Error(`batch setup (${side}): ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id as string;
+  }
+
   async function fresh(kind: ObjectKind, side: Side): Promise<string> {
     if (kind === 'order') return orderOnSide(side);
+    if (kind === 'batch') return batchOnSide(side);
+    if (kind === 'alert') return alertOnSide(side);
     if (kind === 'user') return userOnSide(side);
     throw new Error(`no fresh objects of kind ${kind}: add a factory or drop "mutates"`);
   }
@@ -482,6 +561,10 @@ describe('authorization matrix over the application’s own route table', () => 
     shared.user = { A: t.city.users.stationA.id, B: t.city.users.stationB.id };
     shared.item = { A: t.city.items.CLEAN_HOUR, B: t.city.items.SOS_RESPONSE };
     shared.region = { A: t.city.district.a, B: t.city.district.b };
+    shared.district = { A: t.city.district.a, B: t.city.district.b };
+    shared.alert = { A: await alertOnSide('A'), B: await alertOnSide('B') };
+    shared.street = { A: t.city.street.a, B: t.city.street.b };
+    shared.batch = { A: await batchOnSide('A'), B: await batchOnSide('B') };
   });
   afterAll(async () => t?.close());
 
@@ -492,6 +575,7 @@ describe('authorization matrix over the application’s own route table', () => 
       expect.arrayContaining([
         'AuthController',
         'CatalogController',
+        'DispatchController',
         'EldersController',
         'HealthController',
         'OrdersController',
@@ -725,7 +809,13 @@ describe('authorization matrix over the application’s own route table', () => 
       workerB: 'B',
     };
     const lists = routes.filter((r) => POLICY[r.key]?.scopedList);
-    expect(lists.map((r) => r.key).sort()).toEqual(['GET /elders', 'GET /orders', 'GET /providers', 'GET /users']);
+    expect(lists.map((r) => r.key).sort()).toEqual([
+      'GET /dispatch/alerts',
+      'GET /elders',
+      'GET /orders',
+      'GET /providers',
+      'GET /users',
+    ]);
     const problems: string[] = [];
     let checked = 0;
     for (const route of lists) {

@@ -208,6 +208,9 @@ describe('fuzz: no bad input gets a 5xx, every 400 names the problem, nothing is
   let doc: OpenApiDoc;
   const tokens = new Map<Role, string>();
   const orderIn = new Map<OrderState, string>();
+  /** A DRAFT batch plan of street A for tomorrow (GET /dispatch/batches/:id, …/commit). */
+  let batchId = '';
+  let alertId = '';
 
   beforeAll(async () => {
     t = await startTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -231,6 +234,20 @@ describe('fuzz: no bad input gets a 5xx, every 400 names the problem, nothing is
     const complained = await d.act('familyA', disputed, 'complaint', { reason: '模糊测试投诉' });
     if (complained.status !== 200) throw new Error(`complaint setup: ${complained.status}`);
     orderIn.set(OrderState.DISPUTED, disputed);
+    const batch = await t
+      .http()
+      .post('/dispatch/batches')
+      .set('Authorization', `Bearer ${tokens.get(Role.PLATFORM_ADMIN)}`)
+      .send({ regionCode: t.city.street.a, date: new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10) });
+    if (batch.status !== 201) throw new Error(`batch setup: ${batch.status} ${JSON.stringify(batch.body)}`);
+    batchId = batch.body.id;
+    // an open alert to aim the alert routes at (as the engine raises them)
+    alertId = randomUUID();
+    await t.ds.query(
+      `INSERT INTO dispatch_alert (id, order_id, reason, level, emergency, region_path)
+       SELECT $1, id, 'ACCEPT_SLA_BREACHED', 'STATION', false, region_path FROM service_order WHERE id = $2`,
+      [alertId, orderIn.get(OrderState.ACCEPTED)],
+    );
   }, 120_000);
   afterAll(async () => t?.close());
 
@@ -272,6 +289,9 @@ describe('fuzz: no bad input gets a 5xx, every 400 names the problem, nothing is
       else if (r.path.startsWith('/providers/')) values[param] = t.city.provider.a;
       else if (r.path.startsWith('/users/')) values[param] = t.city.users.stationB.id;
       else if (r.path.startsWith('/regions/')) values[param] = t.city.district.a;
+      else if (r.path.startsWith('/dispatch/batches/')) values[param] = batchId;
+      else if (r.path.startsWith('/dispatch/alerts/')) values[param] = alertId;
+      else if (r.path.startsWith('/dispatch/settings/')) values[param] = t.city.district.a;
       else throw new Error(`${r.key}: no in-scope object for :${param} — teach pathValues() about it`);
     }
     return values;
@@ -446,10 +466,11 @@ describe('fuzz: no bad input gets a 5xx, every 400 names the problem, nothing is
   /**
    * Every row of every table: row counts and a digest of the content. Left out: bookkeeping that every
    * request writes before its input is looked at (a device's last-seen time, set when its key is
-   * checked; the sign-in rate-limit windows, counted before the body is read).
+   * checked; the sign-in rate-limit windows, counted before the body is read; the scheduler's timers,
+   * which fire and move in the background while requests run).
    */
   const UNFINGERPRINTED: Record<string, string[]> = { sos_device: ['last_seen_at'] };
-  const UNFINGERPRINTED_TABLES = ['rate_limit_window'];
+  const UNFINGERPRINTED_TABLES = ['rate_limit_window', 'scheduled_job'];
   async function fingerprint(): Promise<Record<string, string>> {
     const tables = (
       (await t.ds.query(

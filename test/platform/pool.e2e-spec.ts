@@ -28,6 +28,7 @@ const offered = (t: TestApp): Prepared => ({
   state: 'OFFERED',
   version: 2,
   provider_id: t.city.provider.a,
+  offered_to: [t.city.provider.a],
   offer_expires_at: inMinutes(30),
 });
 const accepted = (t: TestApp): Prepared => ({
@@ -187,6 +188,13 @@ async function cloneOrders(t: TestApp, templateId: string, rows: (Prepared & { i
        FROM service_order o, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(x, n)
       WHERE o.id = $1`,
     [templateId, JSON.stringify(rows)],
+  );
+  // an offered order holds its open offer as a row
+  await t.ds.query(
+    `INSERT INTO order_offer (id, order_id, provider_id, round, expires_at, manual, offered_by, offered_by_role)
+     SELECT gen_random_uuid(), id, provider_id, 1, offer_expires_at, true, $2, 'STATION_STAFF'
+       FROM service_order WHERE id = ANY($1::uuid[]) AND state = 'OFFERED'`,
+    [rows.map((r) => r.id), t.city.users.stationA.id],
   );
 }
 

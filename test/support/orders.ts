@@ -68,3 +68,36 @@ export function lastMessage(t: TestApp, phone: string) {
 export async function countRows(t: TestApp): Promise<{ orders: number; events: number }> {
   return { orders: await t.count('service_order'), events: await t.count('order_event') };
 }
+
+/**
+ * Makes the order's open offers due now (their rows, the order's deadline and their durable jobs) and
+ * waits until the scheduler has fired them (they are no longer OPEN), as if their time had come.
+ */
+export async function expireOffersNow(t: TestApp, orderId: string, timeoutMs = 5_000): Promise<void> {
+  const due = (await t.ds.query(
+    `WITH o AS (UPDATE order_offer SET expires_at = now() - interval '1 second'
+                 WHERE order_id = $1 AND state = 'OPEN' RETURNING id)
+     UPDATE scheduled_job SET due_at = now() WHERE kind = 'order.offer-expiry' AND key IN (SELECT id::text FROM o)
+     RETURNING key`,
+    [orderId],
+  )) as [{ key: string }[], number];
+  const offerIds = due[0].map((r) => r.key);
+  await t.ds.query(`UPDATE service_order SET offer_expires_at = now() - interval '1 second' WHERE id = $1`, [orderId]);
+  await t.ds.query(`SELECT pg_notify('eldercare_jobs', '0')`);
+  // fired = the offers are no longer OPEN (the order may already be offered to the next provider)
+  await waitFor(async () => {
+    const open = (await t.ds.query(`SELECT 1 FROM order_offer WHERE id = ANY($1::uuid[]) AND state = 'OPEN'`, [
+      offerIds,
+    ])) as unknown[];
+    return open.length === 0;
+  }, timeoutMs);
+}
+
+/** Polls `probe` every 20 ms until it holds; fails after `timeoutMs`. */
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const start = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -12,6 +12,8 @@ import { EldersModule } from '#lib/elders';
 import { NotificationsModule } from '#lib/notifications';
 import { AuditTrailModule } from '#lib/audit-trail';
 import { OrdersModule } from '#lib/orders';
+import { BatchModule, CoverageModule, DispatchModule } from '#lib/dispatch';
+import { SchedulerModule } from '#lib/scheduler';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { ENTITIES } from './entities.js';
 import { HealthController } from './health.controller.js';
@@ -41,6 +43,8 @@ export class AppModule {
         TransactionModule,
         // Stale cache entries (catalogue items, actors) dropped on every instance: LISTEN/NOTIFY.
         CacheInvalidationModule,
+        // Durable exactly-once timers (scheduled_job), woken by LISTEN/NOTIFY (libs/scheduler).
+        SchedulerModule.forRoot(config),
         TerminusModule,
         KernelModule.forRoot({ piiEncryptionKey: config.piiEncryptionKey, piiHashKey: config.piiHashKey }),
         IdentityModule.forRoot(config),
@@ -51,6 +55,13 @@ export class AppModule {
         ProvidersModule,
         EldersModule,
         OrdersModule,
+        DispatchModule.forRoot({
+          auto: config.dispatchAuto,
+          leadMinutes: config.dispatchLeadMinutes,
+          config: config.dispatchConfig,
+        }),
+        CoverageModule,
+        BatchModule.forRoot({ config: config.dispatchConfig }),
       ],
       controllers: [HealthController],
       providers: [

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { DataSource } from 'typeorm';
 import { assertSupportedServer, buildDataSourceOptions, runMigrationsLocked } from '#lib/database';
+import { dispatchConfig } from '#lib/dispatch';
 import { PiiCipher } from '#lib/kernel';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { connectDatabase } from './database.js';
@@ -27,9 +28,10 @@ async function main(): Promise<void> {
   await assertSupportedServer(ds);
   const applied = await runMigrationsLocked(ds);
   if (applied.length) console.log(`applied ${applied.length} migration(s)`);
-  const demo = config.demoSeed
-    ? await seedDemoIfEmpty(ds, new PiiCipher(config.piiEncryptionKey, config.piiHashKey), config.port)
-    : undefined;
+  const cipher = new PiiCipher(config.piiEncryptionKey, config.piiHashKey);
+  const demo = config.demoSeed ? await seedDemoIfEmpty(ds, cipher, config.port) : undefined;
+  // how to watch dispatch on the demo data, at every start while the demo accounts are there
+  const walkthrough = config.demoSeed ? await demoWalkthrough(ds, cipher, config) : undefined;
   await ds.destroy();
 
   const base = `http://localhost:${config.port}`;
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   }
   console.log(banner);
   if (demo) console.log(demo);
+  if (walkthrough) console.log(walkthrough);
 }
 
 async function serve(config: AppConfig, databaseUrl: string, stopDatabase: () => Promise<void>): Promise<void> {
@@ -81,6 +84,13 @@ async function forkWorkers(count: number, databaseUrl: string, stopDatabase: () 
 async function seedDemoIfEmpty(ds: DataSource, cipher: PiiCipher, port: number): Promise<string | undefined> {
   const { seedDemo } = await import('../../../scripts/seed/demo.js');
   return seedDemo(ds, cipher, `http://localhost:${port}`);
+}
+
+/** The dispatch walk-through of the demo data (scripts/seed/demo.ts), with this deployment's escalation delays. */
+async function demoWalkthrough(ds: DataSource, cipher: PiiCipher, config: AppConfig): Promise<string | undefined> {
+  const { demoWalkthrough: text } = await import('../../../scripts/seed/demo.js');
+  const { escalation } = dispatchConfig(config.dispatchConfig);
+  return text(ds, cipher, `http://localhost:${config.port}`, escalation.NORMAL);
 }
 
 /** One sentence for the console: what went wrong and what to do (no stack trace). */

@@ -10,6 +10,10 @@ export const AuditAction = {
   USER_DISABLED: 'USER_DISABLED',
   PII_VIEWED: 'PII_VIEWED',
   DISPATCH_OVERRIDE: 'DISPATCH_OVERRIDE',
+  /** Staff took an accepted order from its provider and offered it to another (with a reason). */
+  DISPATCH_REASSIGNED: 'DISPATCH_REASSIGNED',
+  /** A district switched between automatic and manual dispatch. */
+  DISPATCH_MODE_CHANGED: 'DISPATCH_MODE_CHANGED',
   /** Station staff confirmed a service without the elder's code (locked or expired). */
   CONFIRMED_ON_BEHALF: 'CONFIRMED_ON_BEHALF',
   ELIGIBILITY_CHANGED: 'ELIGIBILITY_CHANGED',

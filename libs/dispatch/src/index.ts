@@ -97,3 +97,58 @@ export { planBatch, greedyBatch, loadBatchSolver } from './batch/batch-solve.js'
 export { validateBatchPlan } from './batch/batch-validate.js';
 /** A seeded synthetic district day, for the batch benchmark (bench/dispatch-batch.ts) and tests. */
 export { syntheticCity as syntheticBatchDay } from './testing/batch-fixtures.js';
+// ---- the engine wired into the app (engine/): jobs, alerts, manual dispatch, dispatch record
+export { DispatchModule, type DispatchModuleOptions } from './engine/dispatch.module.js';
+export { DispatchEngine, ENGINE_JOBS, type DistrictMode } from './engine/dispatch-engine.js';
+export {
+  AlertsService,
+  ALERT_JOB,
+  alertSettledBy,
+  type AlertRecord,
+  type DispatchAlertReason,
+} from './engine/alerts.service.js';
+export {
+  parseLeadMinutes,
+  leadMinutesFor,
+  DEFAULT_LEAD_MINUTES,
+  type DispatchOptions,
+} from './engine/dispatch-options.js';
+export { manualChoice, type ManualChoice, type ManualChoiceInput } from './engine/manual-choice.js';
+// ---- service-circle coverage report (coverage/): the pure report, its CSV, and the Nest module of its routes
+export {
+  serviceCircleCoverage,
+  compareGaps,
+  COVERAGE_STATUSES,
+  type CoverageInput,
+  type CoverageReport,
+  type CoverageArea,
+  type CoverageCell,
+  type CoverageGap,
+  type CoverageRatio,
+  type CoverageRegion,
+  type CoverageProvider,
+  type CoverageElder,
+  type CoverageServiceType,
+  type CoverageStatus,
+  type ServiceTypeCoverage,
+} from './coverage/coverage.js';
+export { coverageCsv, COVERAGE_CSV_HEADER, UTF8_BOM } from './coverage/coverage-csv.js';
+export { CoverageModule } from './coverage/coverage.module.js';
+export {
+  CoverageService,
+  COVERAGE_SETTINGS,
+  COVERAGE_READERS,
+  type CoverageSettings,
+  type CoverageRequest,
+} from './coverage/coverage.service.js';
+// ---- batch assignment API (batch-api/): the Nest module of POST /dispatch/batches, its solver thread, pure mapping
+export { BatchModule } from './batch-api/batch.module.js';
+export { BatchService, BATCH_PLANNERS, BATCH_SETTINGS, type BatchSettings } from './batch-api/batch.service.js';
+export {
+  BatchSolverThread,
+  BATCH_SOLVER_OPTIONS,
+  compiledWorkerUrl,
+  type BatchSolverOptions,
+  type SolvedBatch,
+} from './batch-api/batch-solver.thread.js';
+export { BatchError, BatchErrorCode } from './batch-api/batch-api.errors.js';

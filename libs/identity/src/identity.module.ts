@@ -38,7 +38,7 @@ export class IdentityModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [TokenService, ActorResolver, DeviceAuthenticator, IDENTITY_OPTIONS],
+      exports: [TokenService, ActorResolver, DeviceAuthenticator, UsersService, IDENTITY_OPTIONS],
     };
   }
 }

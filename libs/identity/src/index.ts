@@ -11,6 +11,7 @@ export * from './identity.errors.js';
 export * from './identity.module.js';
 export { TokenService, type AccessTokenClaims, type IdentityOptions } from './access/token.service.js';
 export { ActorResolver } from './access/actor.resolver.js';
+export { UsersService } from './users/users.service.js';
 export const IDENTITY_ENTITIES = [
   UserEntity,
   UserElderLinkEntity,

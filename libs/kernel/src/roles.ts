@@ -37,6 +37,8 @@ export interface Actor {
   workerId?: string;
   /** ELDER: their own elder id; FAMILY: the linked elders; SOS_DEVICE: its elder. */
   elderIds?: string[];
+  /** Set only on the platform's own actors (timers, the dispatch engine): what events and audit rows name as the role. */
+  system?: 'SYSTEM' | 'DISPATCH_ENGINE';
 }
 
 /** A region-scoped actor covers an object when the object's region path lies under theirs. */
@@ -53,4 +55,16 @@ export const SYSTEM_ACTOR: Actor = {
   userId: '00000000-0000-0000-0000-000000000000',
   role: Role.PLATFORM_ADMIN,
   regionPath: '/',
+  system: 'SYSTEM',
+};
+
+/**
+ * The dispatch engine: offers, expiries, withdrawals and alerts it writes say "DISPATCH_ENGINE".
+ * It acts on every order of the city (hence PLATFORM_ADMIN for the scope checks); never a token.
+ */
+export const DISPATCH_ENGINE_ACTOR: Actor = {
+  userId: '00000000-0000-0000-0000-0000000000d1',
+  role: Role.PLATFORM_ADMIN,
+  regionPath: '/',
+  system: 'DISPATCH_ENGINE',
 };

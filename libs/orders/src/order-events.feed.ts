@@ -97,7 +97,7 @@ export class OrderEventsFeed {
            SELECT id, xid::text AS xid, order_id AS "orderId", seq, type, from_state AS "fromState",
                   to_state AS "toState", actor_user_id AS "actorUserId", actor_role AS "actorRole", lat, lng,
                   payload, region_path AS "regionPath", elder_id AS "elderId", provider_id AS "providerId",
-                  former_provider_id AS "formerProviderId", worker_id AS "workerId", at
+                  former_provider_id AS "formerProviderId", worker_id AS "workerId", offered_to AS "offeredTo", at
              FROM order_event
             WHERE (xid, id) > ($1::bigint, $2::bigint) AND xid < h.horizon
             ORDER BY xid, id

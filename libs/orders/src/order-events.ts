@@ -14,6 +14,10 @@ export type OrderEventType =
   | 'ACCEPT'
   | 'REJECT'
   | 'EXPIRE'
+  | 'PARTIAL_REJECT'
+  | 'PARTIAL_EXPIRE'
+  | 'WITHDRAW_OFFER'
+  | 'REASSIGN'
   | 'DEPART'
   | 'CHECK_IN'
   | 'CHECK_OUT'
@@ -32,13 +36,40 @@ export interface ReasonPayload {
 /** Event type → payload. An event with nothing to add carries `{}`. */
 export interface OrderEventPayloads {
   CREATED: { channel: OrderChannel; itemId: string; priority: OrderPriority };
-  /** `reason` only with `override` (a district dispatcher offering outside the contracts). */
-  OFFER: { providerId: string; override: boolean; reason?: string };
+  /**
+   * `providerIds`: every provider offered at once (one, or the best K for an emergency); `providerId`
+   * the first of them. `manual`: a person chose (else the dispatch engine); `reason` with a manual
+   * choice when given, always with `override` (a district dispatcher offering outside the contracts).
+   */
+  OFFER: {
+    providerId: string;
+    providerIds: string[];
+    round: number;
+    manual: boolean;
+    override: boolean;
+    reason?: string;
+  };
+  /** Staff took the accepted order from `fromProviderId` and offered it to `providerIds`. */
+  REASSIGN: {
+    fromProviderId: string | null;
+    providerId: string;
+    providerIds: string[];
+    round: number;
+    manual: boolean;
+    override: boolean;
+    reason: string;
+  };
   ACCEPT: { workerId: string };
   /** `providerId`: the provider that declined (also in the row's `former_provider_id`). */
   REJECT: { providerId: string | null; reason: string };
   /** `providerId`: the provider whose offer lapsed (also in the row's `former_provider_id`). */
   EXPIRE: { providerId: string | null };
+  /** One of several open offers declined; the others stay open (`providerId` also in `former_provider_id`). */
+  PARTIAL_REJECT: { providerId: string; reason: string };
+  /** One of several open offers lapsed; the others stay open. */
+  PARTIAL_EXPIRE: { providerId: string };
+  /** `providerId`'s open offer was withdrawn because `acceptedBy` accepted first. */
+  WITHDRAW_OFFER: { providerId: string; acceptedBy: string };
   DEPART: Record<string, never>;
   /** Metres between the check-in position and the elder's home. */
   CHECK_IN: { distanceM: number };
@@ -64,8 +95,9 @@ export type OrderEventPayload<T extends OrderEventType = OrderEventType> = Order
 /**
  * Who an event concerns, snapshotted when it is written (after the transition), so fan-out needs no
  * join with the order's current state: the order's region path, elder, provider and worker, and the
- * provider the transition took the order from (REJECT, EXPIRE), so that provider can be told too.
- * The providers entitled to an event are `providerId` and `formerProviderId`.
+ * provider the transition took the order from (REJECT, EXPIRE, PARTIAL_*, WITHDRAW_OFFER, REASSIGN),
+ * so that provider can be told too, and the providers holding an open offer after it.
+ * The providers entitled to an event are `providerId`, `formerProviderId` and `offeredTo`.
  */
 export interface OrderEventRouting {
   regionPath: string;
@@ -73,4 +105,5 @@ export interface OrderEventRouting {
   providerId: string | null;
   formerProviderId: string | null;
   workerId: string | null;
+  offeredTo: string[];
 }

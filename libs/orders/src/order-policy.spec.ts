@@ -23,6 +23,15 @@ const order: OrderScope = {
   providerId: 'prov-1',
   workerId: 'work-1',
   state: OrderState.ACCEPTED,
+  offeredTo: [],
+};
+/** An emergency offered to two providers at once: nobody holds it yet. */
+const fannedOut: OrderScope = {
+  ...order,
+  state: OrderState.OFFERED,
+  providerId: null,
+  workerId: null,
+  offeredTo: ['prov-1', 'prov-3'],
 };
 const a = (role: Role, extra: Partial<Actor> = {}): Actor => ({ userId: 'u', role, ...extra });
 
@@ -62,10 +71,45 @@ describe('order visibility', () => {
 });
 
 describe('order actions by role', () => {
-  it('only the offered provider accepts or rejects', () => {
-    expect(canActOnOrder(providerAdmin, order, A.ACCEPT)).toBe(true);
-    expect(canActOnOrder(otherProvider, order, A.ACCEPT)).toBe(false);
-    expect(canActOnOrder(dispatcher, order, A.ACCEPT)).toBe(false);
+  it('only a provider holding an open offer accepts or rejects', () => {
+    for (const act of [A.ACCEPT, A.REJECT]) {
+      expect(canActOnOrder(providerAdmin, fannedOut, act)).toBe(true);
+      expect(canActOnOrder(a(Role.PROVIDER_ADMIN, { providerId: 'prov-3' }), fannedOut, act)).toBe(true);
+      expect(canActOnOrder(otherProvider, fannedOut, act)).toBe(false);
+      expect(canActOnOrder(dispatcher, fannedOut, act)).toBe(false);
+      // the provider holding an accepted order is answered by the state machine (409), not refused (403)
+      expect(
+        decideOrderAction(
+          providerAdmin,
+          {
+            ...order,
+            offerExpiresAt: null,
+            hasConfirmCode: false,
+            confirmCodeExpiresAt: null,
+            confirmAttempts: 0,
+            rated: false,
+          },
+          act,
+          new Date(),
+        ),
+      ).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    }
+  });
+  it('every provider offered an emergency sees it, nobody else', () => {
+    expect(canViewOrder(providerAdmin, fannedOut)).toBe(true);
+    expect(canViewOrder(a(Role.PROVIDER_ADMIN, { providerId: 'prov-3' }), fannedOut)).toBe(true);
+    expect(canViewOrder(otherProvider, fannedOut)).toBe(false);
+  });
+  it('staff in scope reassign an accepted order; the provider and the family do not', () => {
+    expect(canActOnOrder(station, order, A.REASSIGN)).toBe(true);
+    expect(canActOnOrder(otherStation, order, A.REASSIGN)).toBe(false);
+    expect(canActOnOrder(providerAdmin, order, A.REASSIGN)).toBe(false);
+    expect(canActOnOrder(family, order, A.REASSIGN)).toBe(false);
+  });
+  it('nobody does the system-only offer steps by hand', () => {
+    for (const act of [A.PARTIAL_REJECT, A.PARTIAL_EXPIRE, A.WITHDRAW_OFFER])
+      for (const actor of [station, dispatcher, providerAdmin, worker, family])
+        expect(canActOnOrder(actor, fannedOut, act)).toBe(false);
   });
   it('only the assigned worker departs, checks in and out', () => {
     for (const act of [A.DEPART, A.CHECK_IN, A.CHECK_OUT]) {
@@ -144,7 +188,12 @@ describe('decideOrderAction: one decision for allowedActions and the transition'
   });
 
   it('an expired offer cannot be accepted (and is not offered), but can still be rejected', () => {
-    const expired = facts({ state: OrderState.OFFERED, workerId: null, offerExpiresAt: later(-1) });
+    const expired = facts({
+      state: OrderState.OFFERED,
+      workerId: null,
+      offeredTo: ['prov-1'],
+      offerExpiresAt: later(-1),
+    });
     expect(decideOrderAction(providerAdmin, expired, A.ACCEPT, now)).toMatchObject({
       ok: false,
       code: 'OFFER_EXPIRED',

@@ -10,6 +10,8 @@ export interface OrderScope {
   providerId: string | null;
   workerId: string | null;
   state: OrderState;
+  /** Providers holding an OPEN offer (several at once for an emergency). */
+  offeredTo: readonly string[];
 }
 
 const STAFF: readonly Role[] = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN];
@@ -38,7 +40,9 @@ export function canViewOrder(actor: Actor, order: OrderScope): boolean {
     case Role.PLATFORM_ADMIN:
       return regionCovers(actor.regionPath, order.regionPath);
     case Role.PROVIDER_ADMIN:
-      return !!actor.providerId && actor.providerId === order.providerId;
+      return (
+        !!actor.providerId && (actor.providerId === order.providerId || order.offeredTo.includes(actor.providerId))
+      );
     case Role.WORKER:
       return !!actor.workerId && actor.workerId === order.workerId;
     case Role.SOS_DEVICE:
@@ -53,14 +57,22 @@ export function canViewOrder(actor: Actor, order: OrderScope): boolean {
 export function canActOnOrder(actor: Actor, order: OrderScope, action: OrderAction): boolean {
   const provider = actor.role === Role.PROVIDER_ADMIN && !!actor.providerId && actor.providerId === order.providerId;
   const worker = actor.role === Role.WORKER && !!actor.workerId && actor.workerId === order.workerId;
+  const offered =
+    actor.role === Role.PROVIDER_ADMIN && !!actor.providerId && order.offeredTo.includes(actor.providerId);
   switch (action) {
     case OrderAction.OFFER:
+    case OrderAction.REASSIGN:
+      // which provider each level may pick is the dispatch engine's rule (manual assignment)
       return staffInScope(actor, order);
     case OrderAction.ACCEPT:
     case OrderAction.REJECT:
-      return provider;
+      // the provider holding the order may ask too: the state machine then answers (409), not a 403
+      return offered || provider;
     case OrderAction.EXPIRE:
-      return false; // the offer-expiry timer only
+    case OrderAction.PARTIAL_REJECT: // a REJECT while other offers stay open (the service decides)
+    case OrderAction.PARTIAL_EXPIRE:
+    case OrderAction.WITHDRAW_OFFER:
+      return false; // timers and the transitions themselves only
     case OrderAction.DEPART:
     case OrderAction.CHECK_IN:
     case OrderAction.CHECK_OUT:

@@ -2,10 +2,14 @@ import { OrderState as S } from './order.entity.js';
 
 /** What can happen to an order. Each action is one guarded transition and one event row. */
 export enum OrderAction {
-  OFFER = 'OFFER', // dispatch to a provider
-  ACCEPT = 'ACCEPT', // provider accepts and assigns a worker
-  REJECT = 'REJECT', // provider declines: back to dispatch
-  EXPIRE = 'EXPIRE', // offer deadline passed: back to dispatch (system)
+  OFFER = 'OFFER', // dispatch to one provider, or to several at once (emergency)
+  ACCEPT = 'ACCEPT', // a provider holding an open offer accepts and assigns a worker
+  REJECT = 'REJECT', // the last provider holding an open offer declines: back to dispatch
+  EXPIRE = 'EXPIRE', // the last open offer's deadline passed: back to dispatch (system)
+  PARTIAL_REJECT = 'PARTIAL_REJECT', // one of several open offers declined; the others stay (system-decided)
+  PARTIAL_EXPIRE = 'PARTIAL_EXPIRE', // one of several open offers lapsed; the others stay (system)
+  WITHDRAW_OFFER = 'WITHDRAW_OFFER', // another provider accepted first: this provider's offer is withdrawn (system)
+  REASSIGN = 'REASSIGN', // staff take an accepted order from its provider and offer it to another, with a reason
   DEPART = 'DEPART', // worker sets off
   CHECK_IN = 'CHECK_IN', // worker on site (GPS)
   CHECK_OUT = 'CHECK_OUT', // worker done, with evidence (GPS, photos)
@@ -20,8 +24,21 @@ export enum OrderAction {
 /** The lifecycle of DOMAIN.md "The order": state → action → next state. Anything absent is illegal. */
 export const TRANSITIONS: Readonly<Record<S, Partial<Record<OrderAction, S>>>> = {
   [S.PENDING_DISPATCH]: { OFFER: S.OFFERED, CANCEL: S.CANCELLED },
-  [S.OFFERED]: { ACCEPT: S.ACCEPTED, REJECT: S.PENDING_DISPATCH, EXPIRE: S.PENDING_DISPATCH, CANCEL: S.CANCELLED },
-  [S.ACCEPTED]: { DEPART: S.EN_ROUTE, CANCEL: S.CANCELLED, REPORT_EXCEPTION: S.EXCEPTION },
+  [S.OFFERED]: {
+    ACCEPT: S.ACCEPTED,
+    REJECT: S.PENDING_DISPATCH,
+    EXPIRE: S.PENDING_DISPATCH,
+    PARTIAL_REJECT: S.OFFERED,
+    PARTIAL_EXPIRE: S.OFFERED,
+    CANCEL: S.CANCELLED,
+  },
+  [S.ACCEPTED]: {
+    DEPART: S.EN_ROUTE,
+    CANCEL: S.CANCELLED,
+    REPORT_EXCEPTION: S.EXCEPTION,
+    WITHDRAW_OFFER: S.ACCEPTED,
+    REASSIGN: S.OFFERED,
+  },
   [S.EN_ROUTE]: { CHECK_IN: S.IN_SERVICE, CANCEL: S.CANCELLED, REPORT_EXCEPTION: S.EXCEPTION },
   [S.IN_SERVICE]: { CHECK_OUT: S.COMPLETED, REPORT_EXCEPTION: S.EXCEPTION },
   [S.COMPLETED]: { CONFIRM: S.CONFIRMED, COMPLAIN: S.DISPUTED },

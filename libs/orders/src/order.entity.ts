@@ -43,6 +43,11 @@ export enum OrderPriority {
 @Entity('service_order')
 @Index(['requestedBy', 'idempotencyKey'], { unique: true })
 @Index(['state', 'priority', 'createdAt'])
+// partial and GIN indexes of the dispatch engine (migration DispatchOffersAndAlerts), kept by hand
+@Index('IDX_service_order_offered_to', { synchronize: false })
+@Index('IDX_service_order_active_provider', { synchronize: false })
+@Index('IDX_service_order_active_worker', { synchronize: false })
+@Index('IDX_service_order_elder_type', { synchronize: false })
 export class ServiceOrderEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
@@ -144,6 +149,10 @@ export class ServiceOrderEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   offerExpiresAt: Date | null;
+
+  /** Providers holding an OPEN offer (`order_offer` rows); empty unless OFFERED. */
+  @Column({ type: 'uuid', array: true, default: () => `'{}'` })
+  offeredTo: string[];
 
   @Index()
   @ForeignKey(() => WorkerEntity)
@@ -281,9 +290,13 @@ export class OrderEventEntity {
   @Column({ type: 'uuid', nullable: true })
   formerProviderId: string | null;
 
-  /** …and its worker. */
+  /** …its worker… */
   @Column({ type: 'uuid', nullable: true })
   workerId: string | null;
+
+  /** …and the providers holding an open offer after it (an emergency is offered to several at once). */
+  @Column({ type: 'uuid', array: true, default: () => `'{}'` })
+  offeredTo: string[];
 
   @CreateDateColumn({ type: 'timestamptz' })
   at: Date;

@@ -31,7 +31,6 @@ import {
   CreateOrderDto,
   ListOrdersQuery,
   LocationDto,
-  OfferOrderDto,
   RateOrderDto,
   ReasonDto,
   SosDto,
@@ -48,7 +47,6 @@ const REQUESTERS = [
   Role.DISTRICT_DISPATCHER,
   Role.PLATFORM_ADMIN,
 ];
-const STAFF = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN];
 const VIEWERS = [...REQUESTERS, Role.PROVIDER_ADMIN, Role.WORKER, Role.AUDITOR];
 /** A malformed id cannot name an order: answer 404 like any unknown id. */
 const Id = () =>
@@ -156,27 +154,15 @@ export class OrdersController {
     return this.orders.events(actor, id);
   }
 
-  @Post(':id/offer')
-  @Roles(...STAFF)
-  @ApiOperation({ summary: 'Dispatch to a provider with an acceptance deadline (已派单)' })
-  @Transition({
-    403: 'NOT_ALLOWED: only a district dispatcher may override the contract rule',
-    404: 'PROVIDER_NOT_FOUND',
-    409:
-      'PROVIDER_NOT_AVAILABLE: suspended; PROVIDER_NOT_CONTRACTED: no contract (a district dispatcher may override); ' +
-      'PROVIDER_OUTSIDE_DISTRICT: an override must stay in the order’s district',
-  })
-  offer(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: OfferOrderDto) {
-    return this.orders.offer(actor, id, dto);
-  }
-
   @Post(':id/accept')
   @Roles(Role.PROVIDER_ADMIN)
   @ApiOperation({ summary: 'Provider accepts and assigns a worker (已接单)' })
   @Transition({
     400: 'WORKER_NOT_ACTIVE',
     404: 'WORKER_NOT_FOUND: not a worker of your organisation',
-    409: 'OFFER_EXPIRED: the acceptance deadline passed; WORKER_NOT_QUALIFIED: lacks the item’s qualification',
+    409:
+      'OFFER_EXPIRED: the acceptance deadline passed; OFFER_WITHDRAWN: another provider accepted first (or the order ' +
+      'was reassigned or cancelled); WORKER_NOT_QUALIFIED: lacks the item’s qualification',
   })
   accept(@CurrentActor() actor: Actor, @Param('id', Id()) id: string, @Body() dto: AcceptOrderDto) {
     return this.orders.accept(actor, id, dto);

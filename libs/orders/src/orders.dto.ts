@@ -2,9 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsDateString,
-  IsDefined,
   IsEnum,
   IsIn,
   IsInt,
@@ -20,7 +18,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import { OrderChannel, OrderPriority, OrderState } from './order.entity.js';
 import { INT4_MAX, PageQuery } from '#lib/kernel';
@@ -93,49 +90,6 @@ export class SosDto {
   @IsNumber()
   @IsLongitude()
   lng?: number;
-}
-
-export class OfferOrderDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  providerId: string;
-
-  @ApiPropertyOptional({
-    description: 'Acceptance deadline in minutes; default: the item’s acceptance SLA',
-    minimum: 1,
-    maximum: 1440,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1440)
-  expiresInMinutes?: number;
-
-  @ApiPropertyOptional({
-    description: 'District dispatcher override: offer to a provider of the district without a contract (logged)',
-  })
-  @IsOptional()
-  @IsBoolean()
-  override?: boolean;
-
-  @ApiPropertyOptional({
-    description: 'Required when override is true (400 naming `reason` otherwise)',
-    maxLength: 500,
-  })
-  @ValidateIf((o: OfferOrderDto) => o.override === true || o.reason !== undefined)
-  @IsDefined({ message: 'reason is required when override is true' })
-  @IsString()
-  @MinLength(2)
-  @Matches(/\S/, { message: 'reason must not be blank' })
-  @MaxLength(500)
-  reason?: string;
-
-  @ApiPropertyOptional({ description: 'The version you saw; a newer version answers 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(INT4_MAX)
-  version?: number;
 }
 
 export class AcceptOrderDto {

@@ -14,6 +14,10 @@ export enum OrderErrorCode {
   ELDER_NOT_ACTIVE = 'ELDER_NOT_ACTIVE',
   PROVIDER_OUTSIDE_DISTRICT = 'PROVIDER_OUTSIDE_DISTRICT',
   OFFER_EXPIRED = 'OFFER_EXPIRED',
+  /** Another provider accepted first (emergency fan-out), or the order was reassigned or cancelled. */
+  OFFER_WITHDRAWN = 'OFFER_WITHDRAWN',
+  /** The offer command itself is wrong (no provider, the same provider twice, a deadline in the past). */
+  INVALID_OFFER = 'INVALID_OFFER',
   WORKER_NOT_QUALIFIED = 'WORKER_NOT_QUALIFIED',
   CODE_INVALID = 'CODE_INVALID',
   CODE_EXPIRED = 'CODE_EXPIRED',
@@ -37,6 +41,8 @@ const KIND: Record<OrderErrorCode, ErrorKind> = {
   ELDER_NOT_ACTIVE: 'CONFLICT',
   PROVIDER_OUTSIDE_DISTRICT: 'CONFLICT',
   OFFER_EXPIRED: 'CONFLICT',
+  OFFER_WITHDRAWN: 'CONFLICT',
+  INVALID_OFFER: 'INVALID',
   WORKER_NOT_QUALIFIED: 'CONFLICT',
   CODE_INVALID: 'INVALID',
   CODE_EXPIRED: 'CONFLICT',

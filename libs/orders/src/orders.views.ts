@@ -58,7 +58,19 @@ export class OrderView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduledStart: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduledEnd: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the provider holding the order: the one it was accepted by, or the only one it is offered to',
+  })
+  providerId: string | null;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'providers holding an open offer (several at once for an emergency); empty unless OFFERED',
+  })
+  offeredTo: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) offerExpiresAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) workerId: string | null;
   @ApiProperty({ type: OrderVisitView, nullable: true }) checkIn: OrderVisitView | null;

@@ -52,6 +52,7 @@ export class ProviderEntity {
 
 /** Which service types the provider may serve in which communities, for which period. */
 @Entity('provider_contract')
+@Index('IDX_provider_contract_communities_gin', { synchronize: false })
 export class ProviderContractEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

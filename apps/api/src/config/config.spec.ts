@@ -37,9 +37,35 @@ describe('configuration', () => {
     [{ PII_ENCRYPTION_KEY: Buffer.alloc(48, 1).toString('base64') }, 'PII_ENCRYPTION_KEY'],
     [{ JWT_SECRET: 'c2hvcnQ=' }, 'JWT_SECRET'],
     [{ ACCESS_TOKEN_TTL_SECONDS: '-5' }, 'ACCESS_TOKEN_TTL_SECONDS'],
+    [{ SCHEDULER_ENABLED: 'no' }, 'SCHEDULER_ENABLED'],
+    [{ SCHEDULER_CONCURRENCY: '0' }, 'SCHEDULER_CONCURRENCY'],
+    [{ SCHEDULER_SAFETY_POLL_MS: '10' }, 'SCHEDULER_SAFETY_POLL_MS'],
+    [{ SCHEDULER_MAX_ATTEMPTS: 'many' }, 'SCHEDULER_MAX_ATTEMPTS'],
   ])('refuses %j and names %s', (env, variable) => {
     expect(() => loadConfig({ ...KEYS, ...env } as Record<string, string>)).toThrow(ConfigError);
     expect(() => loadConfig({ ...KEYS, ...env } as Record<string, string>)).toThrow(variable);
+  });
+
+  it('runs scheduled jobs on every instance by default, with settings that can be changed', () => {
+    expect(loadConfig(KEYS)).toMatchObject({
+      schedulerEnabled: true,
+      schedulerConcurrency: 4,
+      schedulerSafetyPollMs: 5_000,
+      schedulerMaxAttempts: 8,
+    });
+    const c = loadConfig({
+      ...KEYS,
+      SCHEDULER_ENABLED: 'false',
+      SCHEDULER_CONCURRENCY: '2',
+      SCHEDULER_SAFETY_POLL_MS: '1000',
+      SCHEDULER_MAX_ATTEMPTS: '3',
+    });
+    expect(c).toMatchObject({
+      schedulerEnabled: false,
+      schedulerConcurrency: 2,
+      schedulerSafetyPollMs: 1_000,
+      schedulerMaxAttempts: 3,
+    });
   });
 
   it('requires explicit secrets in production', () => {

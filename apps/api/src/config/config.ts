@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { dispatchConfig, parseLeadMinutes, type DispatchConfigOverrides, type DispatchOptions } from '#lib/dispatch';
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -27,6 +28,29 @@ export interface AppConfig {
   authRateLimitPerMinute: number;
   maxFailedLogins: number;
   lockoutMinutes: number;
+  /** Run scheduled jobs (libs/scheduler) on this instance; false: it still schedules them, others run them. */
+  schedulerEnabled: boolean;
+  /** Jobs handled at the same time per instance. */
+  schedulerConcurrency: number;
+  /** Safety re-check of the next due job, should a wake-up notice be lost. */
+  schedulerSafetyPollMs: number;
+  /** Attempts of a failing job before it stays FAILED. */
+  schedulerMaxAttempts: number;
+  /** The dispatch engine offers by itself (DISPATCH_AUTO); false: every district dispatches by hand. */
+  dispatchAuto: boolean;
+  /** DISPATCH_LEAD_MINUTES: how long before a scheduled order's window it is dispatched, per service type. */
+  dispatchLeadMinutes: DispatchOptions['leadMinutes'];
+  /** DISPATCH_CONFIG: JSON overrides of the engine's weights, circles, fan-out and escalation delays. */
+  dispatchConfig: DispatchConfigOverrides;
+}
+
+/** Runs a parser of one variable; its error becomes a ConfigError naming the variable. */
+function parsed<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new ConfigError(name, (err as Error).message);
+  }
 }
 
 export class ConfigError extends Error {
@@ -44,6 +68,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 function base64Key(env: Env, name: string, minBytes: number, generated: () => string): string {
@@ -133,6 +164,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     authRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
     maxFailedLogins: int(env, 'MAX_FAILED_LOGINS', 5, 1, 100),
     lockoutMinutes: int(env, 'LOCKOUT_MINUTES', 15, 1, 1440),
+    schedulerEnabled: bool(env, 'SCHEDULER_ENABLED', true),
+    schedulerConcurrency: int(env, 'SCHEDULER_CONCURRENCY', 4, 1, 64),
+    schedulerSafetyPollMs: int(env, 'SCHEDULER_SAFETY_POLL_MS', 5_000, 100, 600_000),
+    schedulerMaxAttempts: int(env, 'SCHEDULER_MAX_ATTEMPTS', 8, 1, 100),
+    dispatchAuto: bool(env, 'DISPATCH_AUTO', true),
+    dispatchLeadMinutes: parsed('DISPATCH_LEAD_MINUTES', () => parseLeadMinutes(env.DISPATCH_LEAD_MINUTES)),
+    dispatchConfig: parsed('DISPATCH_CONFIG', () => {
+      const overrides = env.DISPATCH_CONFIG ? (JSON.parse(env.DISPATCH_CONFIG) as DispatchConfigOverrides) : {};
+      dispatchConfig(overrides); // validates: a wrong or unknown setting names itself
+      return overrides;
+    }),
   };
 }
 

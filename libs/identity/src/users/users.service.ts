@@ -78,6 +78,19 @@ export class UsersService {
     private readonly elders: EldersService,
   ) {}
 
+  /**
+   * Phones of the active family accounts linked to the elder (for emergency alerts through the
+   * notification port), decrypted, de-duplicated. Never log the result.
+   */
+  async familyPhonesOf(elderId: string): Promise<string[]> {
+    const rows: { phone_enc: Buffer }[] = await this.txHost.tx.query(
+      `SELECT u.phone_enc FROM user_elder_link l JOIN app_user u ON u.id = l.user_id
+        WHERE l.elder_id = $1 AND u.status = 'ACTIVE' AND u.role = 'FAMILY'`,
+      [elderId],
+    );
+    return [...new Set(rows.map((r) => this.cipher.decrypt(r.phone_enc)))];
+  }
+
   async create(actor: Actor, input: CreateUserDto): Promise<UserDto> {
     const scopePath = this.adminPath(actor);
     const role = input.role as Exclude<Role, Role.SOS_DEVICE>;
