@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobScheduler } from '#lib/scheduler';
 import { createApp } from '../../apps/api/src/bootstrap.js';
-import { TEST_KEYS } from '../support/fixtures.js';
+import { startChildApi } from '../support/child-api.js';
 import { orderDriver, waitFor } from '../support/orders.js';
 import { dispatchWorld } from '../support/dispatch.js';
 import { assertNoPersonalData, LogCapture, recordAnswers, startTestApp, type TestApp } from '../support/test-app.js';
@@ -42,23 +40,6 @@ async function offersDueIn(t: TestApp, ids: string[], inMs: number): Promise<num
   return rows.length;
 }
 
-function startChild(t: TestApp): { child: ChildProcess; ready: Promise<void>; exited: Promise<NodeJS.Signals | null> } {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../support/api-child.mjs', import.meta.url))], {
-    env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, ...TEST_KEYS },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, signal) => resolve(signal)));
-  const ready = waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`the child API exited: ${err.slice(0, 2_000)}`);
-    return out.includes('READY');
-  }, 30_000);
-  return { child, ready, exited };
-}
-
 describe('dispatch deadlines are durable and fire exactly once', () => {
   describe('across a hard kill of the API process', () => {
     let t: TestApp;
@@ -74,7 +55,7 @@ describe('dispatch deadlines are durable and fire exactly once', () => {
       const ids: string[] = [];
       for (let i = 0; i < 20; i += 1) ids.push((await d.create('familyA')).body.id as string);
 
-      const first = startChild(t);
+      const first = startChildApi('api-child.mjs', t.databaseUrl);
       try {
         await first.ready;
         // the child's engine offers every order…
@@ -87,7 +68,7 @@ describe('dispatch deadlines are durable and fire exactly once', () => {
       expect(await first.exited).toBe('SIGKILL');
       await new Promise((r) => setTimeout(r, 2_000)); // the deadlines pass while nothing runs
 
-      const second = startChild(t);
+      const second = startChildApi('api-child.mjs', t.databaseUrl);
       try {
         await second.ready;
         await waitFor(async () => [...(await tally(t, ids)).values()].every((o) => o.events.OFFER === 2), 15_000);

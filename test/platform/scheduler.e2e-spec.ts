@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TransactionHost } from '#lib/database';
 import { JobScheduler, type DueJob } from '#lib/scheduler';
 import { createApp } from '../../apps/api/src/bootstrap.js';
-import { TEST_KEYS } from '../support/fixtures.js';
+import { startChildApi } from '../support/child-api.js';
 import { assertNoPersonalData, LogCapture, recordAnswers, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Polls `probe` until it returns true or `ms` have passed; the time it took, or null. */
@@ -282,29 +280,14 @@ describe('durable exactly-once timers (libs/scheduler)', () => {
 
   it('survives a hard kill of the instance running the jobs: their writes roll back and another instance fires them once', async () => {
     const kind = 'test.kill';
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [fileURLToPath(new URL('../support/scheduler-child.mjs', import.meta.url))],
-      {
-        env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, ...TEST_KEYS },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.once('exit', (_code, signal) => resolve(signal)),
-    );
+    const { child, output, ready, exited } = startChildApi('scheduler-child.mjs', t.databaseUrl);
     try {
-      expect(await within(20_000, async () => out.includes('READY') || child.exitCode !== null)).not.toBeNull();
-      if (!out.includes('READY')) throw new Error(`the child API did not start: ${err.slice(0, 2_000)}`);
+      await ready;
       await scheduler().scheduleMany(
         Array.from({ length: 3 }, (_, i) => ({ kind, key: `kill-${i}`, dueAt: inMs(100) })),
       );
       // the child takes all three (SCHEDULER_CONCURRENCY 4) and hangs in the middle of each
-      expect(await within(5_000, async () => (out.match(/HANDLING /g) ?? []).length === 3)).not.toBeNull();
+      expect(await within(5_000, async () => (output().match(/HANDLING /g) ?? []).length === 3)).not.toBeNull();
       expect(await probes(kind)).toEqual([]); // its writes are not committed
       expect((await scheduler().stats()).byKind[kind]).toBe(3); // nor the jobs' consumption
     } finally {

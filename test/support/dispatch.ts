@@ -1,21 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { STANDARD_SERVICE_TYPES } from '#lib/catalog';
 import { Role } from '#lib/kernel';
 import { testCipher } from './fixtures.js';
 import type { TestApp } from './test-app.js';
 
 const ALWAYS = JSON.stringify(Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, ['00:00-24:00']])));
-const ALL_TYPES = [
-  'MEAL',
-  'BATH',
-  'MEDICAL',
-  'CLEAN',
-  'EMERGENCY',
-  'MOBILITY',
-  'SHOPPING',
-  'RECREATION',
-  'COMPANY',
-  'LEARNING',
-];
+const ALL_TYPES = STANDARD_SERVICE_TYPES.map((t) => t.code);
 
 export interface DispatchWorld {
   /** Provider A of the mini city (≈ 0.2 km from elder A's home, contracted for community A1). */

@@ -135,7 +135,8 @@ export class DispatchEngine implements OnModuleInit {
         order.id,
         new Date(order.createdAt.getTime() + onsiteSlaMinutes * 60_000),
       );
-    await this.alerts.raise(order, 'EMERGENCY');
+    // raised once per emergency (a MANUAL district switched back to AUTO looks again): text only then
+    if (!(await this.alerts.raise(order, 'EMERGENCY'))) return;
     // the elder's own phone, the emergency contacts and the linked family accounts (never logged)
     const phones = new Set([
       ...(await this.elders.getConfirmationPhones(order.elderId).catch(() => [] as string[])),
