@@ -21,14 +21,14 @@ export const ORDER_JOBS = {
 } as const;
 
 /**
- * The "needs dispatch" job as CTEs of order creation's single statement (after `ins`): the job row
- * and the wake-up notice commit with the order, in the same round trip. It must stay in step with
- * JobScheduler.schedule (same table, same channel).
+ * The "needs dispatch" job as a CTE of order creation's single statement (after `ins`): the job row
+ * commits with the order in the same round trip (same table as JobScheduler.schedule); the caller
+ * then calls `JobScheduler.wake()` — no NOTIFY inside the statement, which would serialise the
+ * commits of all order creations.
  */
 export const NEEDS_DISPATCH_CTE = `job AS (
          INSERT INTO scheduled_job (kind, key, due_at) SELECT '${ORDER_JOBS.NEEDS_DISPATCH}', id::text, clock_timestamp() FROM ins
-         ON CONFLICT (kind, key) DO NOTHING RETURNING 1),
-       wake AS (SELECT pg_notify('eldercare_jobs', '0') FROM job)`;
+         ON CONFLICT (kind, key) DO NOTHING)`;
 
 /** One provider to offer an order to. */
 export interface OfferSpec {

@@ -23,6 +23,7 @@ import type {
   VersionDto,
 } from './orders.dto.js';
 import { returning, TransactionHost } from '#lib/database';
+import { JobScheduler } from '#lib/scheduler';
 import type { OrderEventView, OrderView } from './orders.views.js';
 import { OrderStore, type OrderRow } from './order-store.js';
 import { NEEDS_DISPATCH_CTE, OrderOffers } from './order-offers.js';
@@ -71,6 +72,7 @@ export class OrdersService {
     private readonly audit: AuditTrailService,
     private readonly store: OrderStore,
     private readonly offers: OrderOffers,
+    private readonly jobs: JobScheduler,
   ) {}
 
   // --- creation ----------------------------------------------------------------------------------
@@ -150,7 +152,7 @@ export class OrdersService {
     const orderNo = newOrderNo();
     const total = Math.round(item.priceCents * o.quantity);
     // One statement: the order, its CREATED event and the durable "needs dispatch" job (the dispatch
-    // engine's trigger, woken by NOTIFY on commit) are written atomically; a duplicate
+    // engine's trigger) are written atomically, then the job runners are woken; a duplicate
     // Idempotency-Key inserts nothing (the unique index decides between racing requests).
     const rows: { at: Date }[] = await this.txHost.tx.query(
       `WITH ins AS (
@@ -163,8 +165,7 @@ export class OrdersService {
          RETURNING id, region_path, elder_id),
        ${NEEDS_DISPATCH_CTE}
        INSERT INTO order_event (order_id, seq, type, from_state, to_state, actor_user_id, actor_role, lat, lng, payload, region_path, elder_id)
-       SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path, elder_id
-         FROM ins CROSS JOIN (SELECT count(*) FROM wake) w
+       SELECT id, 1, 'CREATED', NULL, 'PENDING_DISPATCH', $9, $26, $27, $28, $29, region_path, elder_id FROM ins
        RETURNING at`,
       [
         id,
@@ -211,6 +212,7 @@ export class OrdersService {
         throw new OrderError(E.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used for a different request');
       return { order: this.store.present(actor, await this.store.load(existing[0].id)), replayed: true };
     }
+    await this.jobs.wake();
     // The response is built from what was just written (one round trip less than reading it back).
     const created: OrderRow = {
       ...NEW_ORDER_DEFAULTS,

@@ -88,6 +88,21 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lateness.snapshot();
   }
 
+  /** Whether this instance runs jobs (enabled, bootstrapped, not stopping) of at least one kind. */
+  get active(): boolean {
+    return this.running && this.handlers.size > 0;
+  }
+
+  /** Work has just become due (committed by this process): claim it now, without a notice. */
+  nudge(): void {
+    if (this.active) this.startLoops();
+  }
+
+  /** The window within which a newly scheduled job needs a wake-up notice (later ones: the safety re-check arms it). */
+  get noticeWindowMs(): number {
+    return this.options.schedulerSafetyPollMs;
+  }
+
   // --- lifecycle -------------------------------------------------------------------------------
 
   onApplicationBootstrap(): void {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '#lib/database';
 import { JobRunner } from './job-runner.js';
 import { normaliseBatch, type JobToSchedule } from './retry-policy.js';
-import { CANCEL_SQL, SCHEDULE_SQL, STATS_SQL } from './scheduler.sql.js';
+import { CANCEL_SQL, SCHEDULE_SQL, STATS_SQL, WAKE_SQL } from './scheduler.sql.js';
 import type { JobHandler } from './scheduler.types.js';
 
 /**
@@ -39,7 +39,18 @@ export class JobScheduler {
       batch.map((j) => j.key),
       batch.map((j) => j.dueAt.toISOString()),
       batch.map((j) => JSON.stringify(j.payload ?? {})),
+      this.runner.noticeWindowMs,
     ]);
+  }
+
+  /**
+   * For a job that was written due now by a statement of its own (outside this API, e.g. in order
+   * creation's single INSERT) and has committed: this instance claims it at once when it runs jobs,
+   * otherwise a notice (autocommit: it costs no commit serialisation) wakes the instances that do.
+   */
+  async wake(): Promise<void> {
+    if (this.runner.active) return this.runner.nudge();
+    await this.txHost.withoutTransaction(() => this.txHost.tx.query(WAKE_SQL, ['0']));
   }
 
   /** Removes the pending (or failed) job of (kind, key) in the ambient transaction; no-op when there is none. */
