@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ProviderStatsRefresher } from '#lib/dispatch';
 import { orderDriver, expireOffersNow, waitFor } from '../support/orders.js';
 import { dispatchWorld, eventsOf, offersOf, untilState, type DispatchWorld } from '../support/dispatch.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -129,6 +130,14 @@ describe('dispatch engine', () => {
         .expect(200);
     }
     expect([...holders].sort()).toEqual([w.a, w.c, w.h].sort());
+    // the acceptance history the ranking weighs (recomputed every few minutes) counts the declines
+    await t.app.get(ProviderStatsRefresher).refresh();
+    const stats = (await t.ds.query(
+      `SELECT provider_id, offers_rejected FROM provider_dispatch_stats WHERE provider_id = ANY($1::uuid[])`,
+      [holders],
+    )) as { provider_id: string; offers_rejected: number }[];
+    expect(stats).toHaveLength(3);
+    for (const s of stats) expect(s.offers_rejected).toBeGreaterThanOrEqual(1);
     // nobody is left: the order waits and the community station is alerted
     await untilState(t, id, 'PENDING_DISPATCH');
     const offers = await offersOf(t, id);

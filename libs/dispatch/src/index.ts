@@ -114,6 +114,7 @@ export {
   type DispatchOptions,
 } from './engine/dispatch-options.js';
 export { manualChoice, type ManualChoice, type ManualChoiceInput } from './engine/manual-choice.js';
+export { ProviderStatsRefresher, STATS_JOB } from './engine/provider-stats.js';
 // ---- service-circle coverage report (coverage/): the pure report, its CSV, and the Nest module of its routes
 export {
   serviceCircleCoverage,

@@ -5,6 +5,7 @@ import { RateLimitWindow1795600000000 } from './1795600000000-RateLimitWindow.js
 import { ScheduledJob1795700000000 } from './1795700000000-ScheduledJob.js';
 import { DispatchOffersAndAlerts1795710000000 } from './1795710000000-DispatchOffersAndAlerts.js';
 import { DispatchBatch1795720000000 } from './1795720000000-DispatchBatch.js';
+import { ProviderDispatchStats1795730000000 } from './1795730000000-ProviderDispatchStats.js';
 
 /** Every migration, in order. `npm run db generate Name` writes a new one; add it here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ScheduledJob1795700000000,
   DispatchOffersAndAlerts1795710000000,
   DispatchBatch1795720000000,
+  ProviderDispatchStats1795730000000,
 ];

@@ -36,13 +36,10 @@ interface WorkerRow {
   commitments: { orderId: string; from: string; to: string | null }[];
 }
 
-/** Offer outcomes count over this window (acceptance history factor). */
-const HISTORY_DAYS = 90;
-
 /**
  * Loads what one dispatch decision needs, in three indexed queries: the order's community (area
  * type, district), the providers of the district plus any contracted for the community elsewhere
- * (with contracts, load and history aggregated per provider), and the workers of the providers
+ * (with contracts, live load and the refreshed history of provider_dispatch_stats), and the workers of the providers
  * contracted for it (with today's commitments). Workers of providers without a contract are not
  * loaded: they are filtered out by NO_CONTRACT whatever their workers do.
  */
@@ -83,29 +80,26 @@ export class DispatchInputs {
 
   /** Providers that could serve `request` (district + contracted for the community), with their workers. */
   async providers(request: DispatchRequest, districtCode: string, now: Date): Promise<ProviderSnapshot[]> {
+    // load (open offers, active orders) is counted live through partial indexes; the slow-moving
+    // history (this month's orders, ratings, offer outcomes) comes from provider_dispatch_stats,
+    // recomputed every few minutes (ProviderStatsRefresher); orders this month count from its month
     const rows: ProviderRow[] = await this.txHost.tx.query(
       `SELECT p.id, p.status, p.base_lat, p.base_lng, p.opening_hours, p.capacity, p.district_code,
               (SELECT count(*)::int FROM order_offer f WHERE f.provider_id = p.id AND f.state = 'OPEN') AS open_offers,
               (SELECT count(*)::int FROM service_order s
                 WHERE s.provider_id = p.id AND s.state IN ('ACCEPTED','EN_ROUTE','IN_SERVICE')) AS active_orders,
-              h.orders_this_month, h.rating_sum, h.rating_count,
-              f.accepted AS offers_accepted, f.rejected AS offers_rejected, f.expired AS offers_expired,
+              CASE WHEN h.month_start = $3 THEN h.orders_this_month ELSE 0 END AS orders_this_month,
+              coalesce(h.rating_sum, 0) AS rating_sum, coalesce(h.rating_count, 0) AS rating_count,
+              coalesce(h.offers_accepted, 0) AS offers_accepted, coalesce(h.offers_rejected, 0) AS offers_rejected,
+              coalesce(h.offers_expired, 0) AS offers_expired,
               (SELECT coalesce(json_agg(json_build_object('serviceTypes', c.service_types, 'communityCodes', c.community_codes,
                         'validFrom', c.valid_from, 'validTo', c.valid_to)), '[]'::json)
                  FROM provider_contract c WHERE c.provider_id = p.id) AS contracts
          FROM provider p
-         CROSS JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE s.created_at >= $3)::int AS orders_this_month,
-                  coalesce(sum(s.rating), 0)::int AS rating_sum, count(s.rating)::int AS rating_count
-             FROM service_order s WHERE s.provider_id = p.id AND s.state NOT IN ('PENDING_DISPATCH','OFFERED')) h
-         CROSS JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE o.state = 'ACCEPTED')::int AS accepted,
-                  count(*) FILTER (WHERE o.state = 'REJECTED')::int AS rejected,
-                  count(*) FILTER (WHERE o.state = 'EXPIRED')::int AS expired
-             FROM order_offer o WHERE o.provider_id = p.id AND o.created_at >= $4) f
+         LEFT JOIN provider_dispatch_stats h ON h.provider_id = p.id
         WHERE p.district_code = $1
            OR p.id IN (SELECT provider_id FROM provider_contract WHERE community_codes @> ARRAY[$2]::varchar[])`,
-      [districtCode, request.communityCode, localMonthStart(now), new Date(now.getTime() - HISTORY_DAYS * 86_400_000)],
+      [districtCode, request.communityCode, localMonthStart(now)],
     );
     const date = localDate(request.at);
     const contracted = rows

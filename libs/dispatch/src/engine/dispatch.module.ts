@@ -10,6 +10,7 @@ import { DispatchEngine } from './dispatch-engine.js';
 import { DispatchInputs } from './dispatch-inputs.js';
 import { DISPATCH_CONFIG, DISPATCH_OPTIONS, type DispatchOptions } from './dispatch-options.js';
 import { DispatchController } from './dispatch.controller.js';
+import { ProviderStatsRefresher } from './provider-stats.js';
 
 export interface DispatchModuleOptions extends DispatchOptions {
   /** Overrides of the pure core's defaults (weights, circles, fan-out, escalation delays …). */
@@ -31,8 +32,9 @@ export class DispatchModule {
         AlertsService,
         DispatchEngine,
         DispatchDesk,
+        ProviderStatsRefresher,
       ],
-      exports: [DispatchEngine, AlertsService, DISPATCH_CONFIG],
+      exports: [DispatchEngine, AlertsService, ProviderStatsRefresher, DISPATCH_CONFIG],
     };
   }
 }
