@@ -77,8 +77,8 @@ describe('dispatch engine', () => {
     );
     expect(reasons[w.far]).toEqual(['OUTSIDE_SERVICE_CIRCLE']);
     expect(reasons[w.suspended]).toEqual(['PROVIDER_NOT_ACTIVE']);
-    expect(reasons[w.uncontracted]).toEqual(expect.arrayContaining(['NO_CONTRACT']));
-    expect(reasons[w.street]).toEqual(expect.arrayContaining(['NO_CONTRACT']));
+    expect(reasons[w.uncontracted]).toEqual(['NO_CONTRACT']);
+    expect(reasons[w.street]).toEqual(['NO_CONTRACT']);
     // the provider of another district is not even considered
     expect(JSON.stringify(record.body)).not.toContain(t.city.provider.b);
   });

@@ -217,6 +217,20 @@ describe('findCandidates', () => {
     ]);
   });
 
+  it('does not report the worker rule for a provider whose workers were not loaded (ruled out by another rule)', () => {
+    const uncontracted = provider('u', { contracts: [], workers: null });
+    const r = findCandidates({ order, providers: [uncontracted], alreadyOffered: [] }, c, KM_PER_MINUTE);
+    expect(r.filteredOut[0].reasons.map((x) => x.code)).toEqual(['NO_CONTRACT']);
+    // a provider that would otherwise pass is never let through for lack of loaded workers
+    const unloaded = findCandidates(
+      { order, providers: [provider('p', { workers: null })], alreadyOffered: [] },
+      c,
+      KM_PER_MINUTE,
+    );
+    expect(unloaded.candidates).toEqual([]);
+    expect(unloaded.filteredOut[0].reasons).toEqual([{ code: 'NO_AVAILABLE_WORKER', detail: 'workers not loaded' }]);
+  });
+
   it('is deterministic: providers come out sorted by id whatever the input order', () => {
     const ps = ['c', 'a', 'b'].map((id) => provider(id));
     const r = findCandidates({ order, providers: ps, alreadyOffered: [] }, c, KM_PER_MINUTE);

@@ -109,6 +109,7 @@ export function workerProblems(
 }
 
 export function ruleAvailableWorker(p: ProviderSnapshot, order: DispatchRequest): RuleVerdict {
+  if (p.workers === null) return fail('NO_AVAILABLE_WORKER', 'workers not loaded');
   const counts = { qualified: 0, onShift: 0 };
   let free = 0;
   for (const w of p.workers) {
@@ -163,9 +164,12 @@ export function findCandidates(
       ruleContract(p, order),
       ruleOpen(p, order.at),
       ruleUnderCapacity(p),
-      ruleAvailableWorker(p, order),
       ruleServiceCircle(travelMinutes, order, config),
     ];
+    // the worker rule is skipped when the workers were not loaded (another rule already rules the
+    // provider out); never for a provider that would otherwise pass
+    const others = verdicts.some((v) => !v.pass);
+    if (p.workers !== null || !others) verdicts.splice(5, 0, ruleAvailableWorker(p, order));
     const reasons = verdicts.flatMap((v) => (v.pass ? [] : [v.reason]));
     if (reasons.length) {
       filteredOut.push({ providerId: p.id, reasons });
@@ -175,7 +179,7 @@ export function findCandidates(
       provider: p,
       travelMinutes,
       distanceMeters: distanceMeters(p.base, order.home),
-      availableWorkerIds: p.workers.filter((w) => workerProblems(w, order).length === 0).map((w) => w.id),
+      availableWorkerIds: (p.workers ?? []).filter((w) => workerProblems(w, order).length === 0).map((w) => w.id),
     });
   }
   return { candidates, filteredOut };

@@ -58,7 +58,12 @@ export interface ProviderSnapshot {
   /** Orders of this provider in ACCEPTED, EN_ROUTE or IN_SERVICE. */
   activeOrders: number;
   contracts: readonly ContractSnapshot[];
-  workers: readonly WorkerSnapshot[];
+  /**
+   * Its workers; null when they were not loaded because another rule already rules the provider out
+   * (the loader reads only the workers of providers contracted for the order): the worker rule is then
+   * not evaluated, so the explanation does not report a worker problem nobody checked.
+   */
+  workers: readonly WorkerSnapshot[] | null;
   stats: ProviderStats;
 }
 

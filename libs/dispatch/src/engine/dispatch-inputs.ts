@@ -119,7 +119,8 @@ export class DispatchInputs {
       openOffers: r.open_offers,
       activeOrders: r.active_orders,
       contracts: r.contracts,
-      workers: workers.get(r.id) ?? [],
+      // not loaded for providers without a contract for the order (NO_CONTRACT rules them out)
+      workers: contracted.includes(r.id) ? (workers.get(r.id) ?? []) : null,
       stats: {
         ordersThisMonth: r.orders_this_month,
         ratingSum: r.rating_sum,
