@@ -14,6 +14,6 @@ export const MessageTemplate = {
   LOGIN_CODE: 'LOGIN_CODE',
   /** 服务确认码 {code} */
   ORDER_CONFIRMATION_CODE: 'ORDER_CONFIRMATION_CODE',
-  /** 【紧急呼叫】{elderName} 的紧急呼叫已受理（工单 {orderNo}），服务人员正在赶来。 */
+  /** 【紧急呼叫】您家老人的紧急呼叫已受理（工单 {orderNo}），服务人员正在赶来。 (no name: parameters may be echoed in development) */
   EMERGENCY_RAISED: 'EMERGENCY_RAISED',
 } as const;
