@@ -81,7 +81,6 @@ export interface OrderForDispatch {
   state: OrderState;
   version: number;
   elderId: string;
-  elderName: string;
   itemId: string;
   serviceType: string;
   communityCode: string;
@@ -457,7 +456,6 @@ function forDispatch(o: OrderRow): OrderForDispatch {
     state: o.state,
     version: o.version,
     elderId: o.elder_id,
-    elderName: o.elder_name,
     itemId: o.item_id,
     serviceType: o.service_type,
     communityCode: o.community_code,

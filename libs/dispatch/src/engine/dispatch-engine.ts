@@ -143,10 +143,7 @@ export class DispatchEngine implements OnModuleInit {
       ...(await this.users.familyPhonesOf(order.elderId)),
     ]);
     for (const phone of phones)
-      await this.notifications.send(phone, MessageTemplate.EMERGENCY_RAISED, {
-        orderNo: order.orderNo,
-        elderName: order.elderName,
-      });
+      await this.notifications.send(phone, MessageTemplate.EMERGENCY_RAISED, { orderNo: order.orderNo });
   }
 
   private async acceptSlaRanOut(orderId: string): Promise<void> {
