@@ -13,13 +13,14 @@ import 'reflect-metadata';
 import cliProgress from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrationsLocked } from '#lib/database';
+import { dispatchConfig } from '#lib/dispatch';
 import { PiiCipher } from '#lib/kernel';
 import { ENTITIES } from '../../apps/api/src/entities.js';
 import { loadConfig } from '../../apps/api/src/config/config.js';
 import { connectDatabase } from '../../apps/api/src/database.js';
 import { FULL_CITY, generateCity, type SeedOptions } from './generate.js';
 import { writeCity, type SeedProgress } from './write.js';
-import { demoOrders, demoText } from './demo.js';
+import { demoOrders, demoText, demoWalkthrough } from './demo.js';
 
 function parseArgs(argv: string[]): { options: SeedOptions; reset: boolean } {
   const options: SeedOptions = { ...FULL_CITY, until: new Date() };
@@ -158,9 +159,10 @@ async function main(): Promise<void> {
     console.log(`generated the city in ${((Date.now() - t0) / 1000).toFixed(1)} s; writing…`);
     const bars = progressBars();
     const t1 = Date.now();
+    const cipher = new PiiCipher(config.piiEncryptionKey, config.piiHashKey);
     let counts;
     try {
-      counts = await writeCity(ds, new PiiCipher(config.piiEncryptionKey, config.piiHashKey), city, bars);
+      counts = await writeCity(ds, cipher, city, bars);
     } finally {
       bars.stop();
     }
@@ -173,7 +175,15 @@ async function main(): Promise<void> {
     console.log(
       `\nwritten in ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    console.log(demoText(city, counts, `http://localhost:${config.port}`, undefined, await demoOrders(ds, city)));
+    const base = `http://localhost:${config.port}`;
+    console.log(demoText(city, counts, base, undefined, await demoOrders(ds, city)));
+    const walkthrough = await demoWalkthrough(
+      ds,
+      cipher,
+      base,
+      dispatchConfig(config.dispatchConfig).escalation.NORMAL,
+    );
+    if (walkthrough) console.log(walkthrough);
   } finally {
     await ds.destroy();
     await db.stop();

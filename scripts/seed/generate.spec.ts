@@ -2,6 +2,14 @@ import { describe, it, expect, beforeAll } from '@jest/globals';
 import { nextState, OrderAction, type OrderState } from '#lib/orders';
 import { Role } from '#lib/kernel';
 import {
+  areaTypeOfLevel,
+  dispatchConfig,
+  findCandidates,
+  StraightLineTravelTime,
+  type ProviderSnapshot,
+} from '#lib/dispatch';
+import { withinWeeklyHours } from '#lib/providers';
+import {
   DEMO_CITY,
   generateCity,
   generateOrders,
@@ -162,12 +170,14 @@ describe('seed generator', () => {
     const roles = city.demo.accounts.map((a) => a.role);
     for (const role of Object.values(Role).filter((r) => r !== Role.SOS_DEVICE)) expect(roles).toContain(role);
     expect(city.demo.accounts.map((a) => a.phone)).toEqual(
-      Array.from({ length: 13 }, (_, i) => `138000000${String(i + 1).padStart(2, '0')}`),
+      Array.from({ length: 14 }, (_, i) => `138000000${String(i + 1).padStart(2, '0')}`),
     );
     expect(new Set(city.users.map((u) => u.phone)).size).toBe(city.users.length);
     const byId = new Map(city.users.map((u) => [u.id, u]));
     for (const a of city.demo.accounts)
       expect(byId.get(a.userId)).toMatchObject({ role: a.role, phone: a.phone, password: true });
+    const admins = city.demo.accounts.filter((a) => a.role === Role.PROVIDER_ADMIN).map((a) => byId.get(a.userId)!);
+    expect(admins.map((u) => u.providerId)).toEqual([city.demo.providerId, city.demo.secondProviderId]);
     const workers = city.demo.accounts.filter((a) => a.role === Role.WORKER).map((a) => byId.get(a.userId)!);
     expect(workers).toHaveLength(2);
     for (const w of workers) {
@@ -235,5 +245,134 @@ describe('seed generator', () => {
       expect(states).toContain(s);
     expect(orders.filter((o) => o.state === 'CONFIRMED').length / orders.length).toBeGreaterThan(0.7);
     expect(new Set(orders.map((o) => o.orderNo)).size).toBe(orders.length);
+  });
+
+  describe('what the dispatch engine needs', () => {
+    const config = dispatchConfig({});
+    const travel = new StraightLineTravelTime(config.speedModel);
+    // Monday 2026-11-23 00:30 in UTC+8, then every hour of the week
+    const weekHours = Array.from(
+      { length: 168 },
+      (_, h) => new Date(Date.parse('2026-11-22T16:30:00Z') + h * 3_600_000),
+    );
+    const snapshots = (c: City): ProviderSnapshot[] =>
+      c.providers.map((p) => ({
+        id: p.id,
+        status: p.status,
+        base: { lat: p.baseLat, lng: p.baseLng },
+        openingHours: p.openingHours,
+        capacity: p.capacity,
+        openOffers: 0,
+        activeOrders: 0,
+        contracts: c.contracts.filter((k) => k.providerId === p.id),
+        workers: c.workers
+          .filter((w) => w.providerId === p.id)
+          .map((w) => ({
+            id: w.id,
+            status: w.status,
+            qualifications: w.qualifications,
+            shifts: w.shifts,
+            commitments: [],
+          })),
+        stats: {
+          ordersThisMonth: 0,
+          ratingSum: 0,
+          ratingCount: 0,
+          offersAccepted: 0,
+          offersRejected: 0,
+          offersExpired: 0,
+          priceCents: null,
+        },
+      }));
+
+    it('finds both demo providers for every item for the demo elder at every hour of the week', () => {
+      const demo = generateCity(options());
+      const elder = demo.elders.find((e) => e.id === demo.demo.elderId)!;
+      const providers = snapshots(demo);
+      const problems: string[] = [];
+      for (const item of demo.items)
+        for (const at of weekHours) {
+          const order = {
+            orderId: 'demo',
+            serviceType: item.serviceType,
+            communityCode: elder.communityCode,
+            areaType: 'URBAN' as const,
+            home: { lat: elder.homeLat, lng: elder.homeLng },
+            at,
+            durationMinutes: item.minDurationMinutes,
+            requiredQualification: item.requiredQualification,
+            priceCents: item.priceCents,
+            previousProviderId: null,
+          };
+          const ids = findCandidates({ order, providers, alreadyOffered: [] }, config, travel)
+            .candidates.map((x) => x.provider.id)
+            .sort();
+          if (ids.join() !== [demo.demo.providerId, demo.demo.secondProviderId].sort().join())
+            problems.push(`${item.code} at ${at.toISOString()}: ${ids.length} candidates`);
+        }
+      expect(problems.slice(0, 5)).toEqual([]);
+      // the first is next to the demo community, the second inside the circle but farther
+      const minutes = [demo.demo.providerId, demo.demo.secondProviderId].map((id) => {
+        const p = demo.providers.find((x) => x.id === id)!;
+        return travel.minutes({ lat: p.baseLat, lng: p.baseLng }, { lat: elder.homeLat, lng: elder.homeLng }, 'URBAN');
+      });
+      expect(minutes[0]).toBeLessThan(3);
+      expect(minutes[1]).toBeGreaterThan(8);
+      expect(minutes[1]).toBeLessThan(14);
+    });
+
+    it('has, whenever a provider is open, an active worker on shift holding each qualification its contract needs', () => {
+      const gaps: string[] = [];
+      for (const p of city.providers) {
+        const types = new Set(city.contracts.filter((k) => k.providerId === p.id).flatMap((k) => k.serviceTypes));
+        const quals = [
+          '',
+          ...new Set(
+            city.items
+              .filter((i) => types.has(i.serviceType) && i.requiredQualification)
+              .map((i) => i.requiredQualification!),
+          ),
+        ];
+        const mine = city.workers.filter((w) => w.providerId === p.id && w.status === 'ACTIVE');
+        for (const at of weekHours.flatMap((h) => [h, new Date(h.getTime() + 30 * 60_000)])) {
+          if (!withinWeeklyHours(p.openingHours, at)) continue;
+          for (const q of quals)
+            if (!mine.some((w) => withinWeeklyHours(w.shifts, at) && (!q || w.qualifications.includes(q))))
+              gaps.push(`${p.name} ${q || 'any'} at ${at.toISOString()}`);
+        }
+      }
+      expect(gaps.slice(0, 5)).toEqual([]);
+    });
+
+    it('contracts, for nearly every community, help and elder, a provider whose base is within the service circle', () => {
+      // the full city's 40 providers (fewer cannot reach every corner of three districts)
+      const city = generateCity(options({ elders: 10_000, providers: 40, workers: 1_000, months: 0 }));
+      let cells = 0;
+      let reached = 0;
+      const eldersOf = new Map<string, City['elders']>();
+      for (const e of city.elders.filter((x) => x.status === 'ACTIVE'))
+        eldersOf.set(e.communityCode, [...(eldersOf.get(e.communityCode) ?? []), e]);
+      const current = city.contracts.filter((k) => k.validTo >= '2026-11-22');
+      for (const st of city.regions.filter((r) => r.level === 'COMMUNITY' || r.level === 'VILLAGE')) {
+        const area = areaTypeOfLevel(st.level);
+        for (const t of city.serviceTypes) {
+          const bases = current
+            .filter((k) => k.serviceTypes.includes(t.code) && k.communityCodes.includes(st.code))
+            .map((k) => city.providers.find((p) => p.id === k.providerId)!);
+          for (const e of eldersOf.get(st.code) ?? []) {
+            cells += 1;
+            if (
+              bases.some(
+                (p) =>
+                  travel.minutes({ lat: p.baseLat, lng: p.baseLng }, { lat: e.homeLat, lng: e.homeLng }, area) <=
+                  config.serviceCircleMinutes[area],
+              )
+            )
+              reached += 1;
+          }
+        }
+      }
+      expect(reached / cells).toBeGreaterThan(0.9);
+    });
   });
 });

@@ -7,7 +7,9 @@
  * stores it. The same options (seed, sizes, `until`) give the same data, ids included.
  */
 import { STANDARD_ITEMS, STANDARD_SERVICE_TYPES, type StandardItem } from '#lib/catalog';
-import { distanceMeters, Role, SYSTEM_ACTOR } from '#lib/kernel';
+import { DEFAULT_DISPATCH_CONFIG, StraightLineTravelTime, areaTypeOfLevel } from '#lib/dispatch';
+import { DISPATCH_ENGINE_ACTOR, distanceMeters, Role } from '#lib/kernel';
+import { ORDER_JOBS } from '#lib/orders';
 import { createHash } from 'node:crypto';
 import { apportion, Rng } from './random.js';
 import {
@@ -211,8 +213,12 @@ export interface City {
     deviceKey: string;
     elderId: string;
     elderName: string;
+    /** The demo provider (open around the clock, next to the demo community; admin 13800000009). */
     providerId: string;
     providerName: string;
+    /** The demo community's second provider (the next candidate; admin 13800000014). */
+    secondProviderId: string;
+    secondProviderName: string;
     communityCode: string;
     communityName: string;
   };
@@ -266,6 +272,14 @@ const MIN = 60_000;
 const CST = 8 * 3_600_000;
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+/** A version-4-shaped UUID derived from a name (offer ids: no draw from the order stream). */
+function uuidFrom(name: string): string {
+  const b = sha256(name).subarray(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 const clampLat = (x: number) => Math.min(39.8, Math.max(39.4, x));
 const clampLng = (x: number) => Math.min(106.95, Math.max(106.7, x));
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -334,6 +348,23 @@ class PhoneBook {
   }
 }
 
+/**
+ * The demo anchor: the first community of 新华街道 (海勃湾区), where the demo elder lives, and the
+ * district's first two providers, placed next to it (offsets of their bases in latitude from the
+ * community's centre: ~0.2 km and ~2.4 km, ≈ 1 and 11 minutes of urban travel).
+ */
+const DEMO_ANCHOR = {
+  districtCode: '150302',
+  communityCode: '150302001001',
+  baseOffsetLat: [0.0015, 0.0216],
+} as const;
+
+/**
+ * A contract is "near" when the provider's base reaches the community's centre within this many
+ * minutes: the service circle (15 urban, 30 rural) less a margin for homes away from the centre.
+ */
+const REACH_MINUTES = { URBAN: 11, RURAL: 25 } as const;
+
 const ALL_DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 function hours(days: readonly string[], ranges: string[]): WeeklyHours {
   return Object.fromEntries(days.map((d) => [d, ranges])) as WeeklyHours;
@@ -370,6 +401,57 @@ const SHIFT_PATTERNS: WeeklyHours[] = [
   hours(['2', '4', '6'], ['08:00-20:00']),
 ];
 const NIGHT_SHIFT = hours(ALL_DAYS, ['00:00-07:00', '19:00-24:00']);
+
+const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const rangesOf = (h: WeeklyHours, day: (typeof ALL_DAYS)[number]): [number, number][] =>
+  (h[day] ?? []).map((r) => [toMinutes(r.slice(0, 5)), toMinutes(r.slice(6, 11))]);
+const onShiftAt = (w: WorkerRow, day: (typeof ALL_DAYS)[number], minute: number): boolean =>
+  rangesOf(w.shifts, day).some(([a, b]) => a <= minute && minute < b);
+
+/** Adds [from, to) to a worker's shifts on one day (merging; the pattern objects are shared, so copied). */
+function addShift(w: WorkerRow, day: (typeof ALL_DAYS)[number], from: number, to: number): void {
+  const merged: [number, number][] = [];
+  for (const r of [...rangesOf(w.shifts, day), [from, to] as [number, number]].sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  w.shifts = { ...w.shifts, [day]: merged.map(([a, b]) => `${hhmm(a)}-${hhmm(b)}`) };
+}
+
+/**
+ * What the dispatch engine asks of a provider's workers (libs/dispatch ruleAvailableWorker): at every
+ * half hour the provider is open, some active worker is on shift, and for each qualification its items
+ * need, some active worker on shift holds it. Gaps left by the random shift patterns (a Sunday morning,
+ * the hour between the night and the day shift) are filled with a block of up to 8 hours for the
+ * active worker with the fewest hours; a missing qualification goes to the on-shift worker with the
+ * fewest. Deterministic (no random numbers), so the rest of the city stays as it was.
+ */
+function coverOpeningHours(p: ProviderRow, mine: WorkerRow[], needed: string[]): void {
+  const active = mine.filter((w) => w.status === 'ACTIVE');
+  if (active.length === 0) {
+    mine[0].status = 'ACTIVE';
+    active.push(mine[0]);
+  }
+  const weekly = (w: WorkerRow) =>
+    ALL_DAYS.reduce((n, d) => n + rangesOf(w.shifts, d).reduce((m, [a, b]) => m + b - a, 0), 0);
+  for (const day of ALL_DAYS)
+    for (const [from, to] of rangesOf(p.openingHours, day))
+      for (let m = from; m < to; m += 30) {
+        let onShift = active.filter((w) => onShiftAt(w, day, m));
+        if (onShift.length === 0) {
+          const w = active.reduce((a, b) => (weekly(b) < weekly(a) ? b : a));
+          addShift(w, day, m, Math.min(to, m + 8 * 60));
+          onShift = [w];
+        }
+        for (const q of needed)
+          if (!onShift.some((w) => w.qualifications.includes(q)))
+            onShift
+              .reduce((a, b) => (b.qualifications.length < a.qualifications.length ? b : a))
+              .qualifications.push(q);
+      }
+}
 
 // ------------------------------------------------------------------------------------------------
 // the city
@@ -644,6 +726,17 @@ export function generateCity(options: SeedOptions): City {
 
   // --- providers ---------------------------------------------------------------------------------
   const pr = Rng.stream(seed, 'providers');
+  const demoCommunityRow = regionByCode.get(DEMO_ANCHOR.communityCode)!;
+  const travel = new StraightLineTravelTime(DEFAULT_DISPATCH_CONFIG.speedModel);
+  const minutesTo = (p: { baseLat: number; baseLng: number }, st: RegionRow) =>
+    travel.minutes({ lat: p.baseLat, lng: p.baseLng }, st, areaTypeOfLevel(st.level));
+  /** The provider's base reaches the community's centre with room to spare for the homes around it. */
+  const reaches = (p: { baseLat: number; baseLng: number }, st: RegionRow) =>
+    minutesTo(p, st) <= REACH_MINUTES[areaTypeOfLevel(st.level)];
+  const nearestPlace = (p: ProviderRow, places: RegionRow[]) =>
+    places.reduce((a, b) => (minutesTo(p, b) < minutesTo(p, a) ? b : a));
+  const nearestProvider = (st: RegionRow, list: ProviderRow[]) =>
+    list.reduce((a, b) => (minutesTo(b, st) < minutesTo(a, st) ? b : a));
   const eldersPerDistrict = DISTRICTS.map(
     (d) => elders.filter((e) => e.regionPath.startsWith(`${cityPath}${d.code}/`)).length,
   );
@@ -678,7 +771,14 @@ export function generateCity(options: SeedOptions): City {
       do code = creditCode(pr, profile === 'GENERAL' || profile === 'CULTURE' ? '52' : '91', d.code);
       while (credit.has(code));
       credit.add(code);
-      const home = pr.pick(local.filter((r) => r.level === 'COMMUNITY'));
+      // the demo district's first two providers (both open around the clock) sit by the demo community:
+      // the first next to it, the second ~2.4 km away (still inside the 15-minute circle), see DEMO_ANCHOR
+      const anchor = d.code === DEMO_ANCHOR.districtCode && i < 2 ? i : null;
+      const picked = pr.pick(local.filter((r) => r.level === 'COMMUNITY'));
+      const home =
+        anchor === null
+          ? picked
+          : { lat: demoCommunityRow.lat + DEMO_ANCHOR.baseOffsetLat[anchor], lng: demoCommunityRow.lng };
       const roundTheClock = (profile === 'GENERAL' || profile === 'NURSING') && (i < 2 || pr.chance(0.5));
       const openingHours: WeeklyHours = roundTheClock
         ? hours(ALL_DAYS, ['00:00-24:00'])
@@ -693,8 +793,8 @@ export function generateCity(options: SeedOptions): City {
         creditCode: code,
         districtCode: d.code,
         contactPhone: `0473-${pr.int(2, 6)}${String(pr.int(0, 999_999)).padStart(6, '0')}`,
-        baseLat: round6(clampLat(home.lat + pr.float(-0.003, 0.003))),
-        baseLng: round6(clampLng(home.lng + pr.float(-0.003, 0.003))),
+        baseLat: round6(clampLat(home.lat + pr.float(-0.003, 0.003) * (anchor === null ? 1 : 0))),
+        baseLng: round6(clampLng(home.lng + pr.float(-0.003, 0.003) * (anchor === null ? 1 : 0))),
         openingHours,
         capacity: i === 0 ? pr.int(60, 90) : pr.int(15, 70),
         status: 'ACTIVE',
@@ -702,9 +802,11 @@ export function generateCity(options: SeedOptions): City {
         createdAt: new Date(until - pr.int(400, 2_000) * DAY),
       };
       providers.push(p);
-      const share = i === 0 ? 0.6 : profile === 'GENERAL' ? 0.5 : 0.4;
-      const communities = local.filter(() => pr.chance(share)).map((r) => r.code);
-      if (communities.length === 0) communities.push(pr.pick(local).code);
+      // contracts mostly cover the communities the provider reaches within the service circle, and a few
+      // beyond it (the engine filters those out as OUTSIDE_SERVICE_CIRCLE, the coverage report shows them)
+      const share = i === 0 ? 0.9 : profile === 'GENERAL' ? 0.8 : 0.7;
+      const communities = local.filter((r) => pr.chance(reaches(p, r) ? share : 0.1)).map((r) => r.code);
+      if (communities.length === 0) communities.push(nearestPlace(p, local).code);
       const contract: ContractRow = {
         id: pr.uuid(),
         providerId: p.id,
@@ -726,21 +828,40 @@ export function generateCity(options: SeedOptions): City {
           validTo: `${untilYear - 2}-12-31`,
         });
     }
-    // coverage: every community and village of the district has a contracted provider for every help
+    // coverage: every community and village of the district has a contracted provider for every help,
+    // one that reaches it within the service circle when any provider offering that help does
     const own = providers.filter((p) => p.districtCode === d.code);
     for (const st of local)
       for (const t of serviceTypes) {
-        if (
-          own.some(
-            (p) =>
-              contractOf.get(p.id)!.serviceTypes.includes(t.code) &&
-              contractOf.get(p.id)!.communityCodes.includes(st.code),
-          )
-        )
-          continue;
         const offering = own.filter((p) => contractOf.get(p.id)!.serviceTypes.includes(t.code));
-        contractOf.get(pr.pick(offering).id)!.communityCodes.push(st.code);
+        const contracted = offering.filter((p) => contractOf.get(p.id)!.communityCodes.includes(st.code));
+        const reaching = offering.filter((p) => reaches(p, st));
+        if (contracted.some((p) => reaches(p, st)) || (contracted.length > 0 && reaching.length === 0)) continue;
+        contractOf.get(nearestProvider(st, reaching.length ? reaching : offering).id)!.communityCodes.push(st.code);
       }
+    if (d.code === DEMO_ANCHOR.districtCode) {
+      // the demo community is served by exactly the two demo providers (for every help), so that a
+      // rejection moves the demo elder's order to the second and a second rejection raises an alert
+      for (const c of contracts)
+        if (c.providerId !== own[0].id && c.providerId !== own[1].id)
+          c.communityCodes = c.communityCodes.filter((code) => code !== demoCommunityRow.code);
+      for (const p of own.slice(0, 2)) {
+        const c = contractOf.get(p.id)!;
+        if (!c.communityCodes.includes(demoCommunityRow.code)) c.communityCodes.push(demoCommunityRow.code);
+      }
+      // the second (a nursing provider) also takes every other help there, under a second contract
+      const second = contractOf.get(own[1].id)!;
+      const rest = serviceTypes.map((t) => t.code).filter((t) => !second.serviceTypes.includes(t));
+      if (rest.length)
+        contracts.push({
+          id: pr.uuid(),
+          providerId: own[1].id,
+          serviceTypes: rest,
+          communityCodes: [demoCommunityRow.code],
+          validFrom,
+          validTo,
+        });
+    }
     for (const p of own) contractOf.get(p.id)!.communityCodes.sort();
   });
   // stations run by a provider of their district, about half of them
@@ -796,24 +917,26 @@ export function generateCity(options: SeedOptions): City {
         }
       }
     }
+    coverOpeningHours(p, mine, [...needed]);
     for (const w of mine) w.qualifications.sort((a, b) => QUALS.indexOf(a) - QUALS.indexOf(b));
     workers.push(...mine);
   });
 
-  // --- demo anchor: first community of 新华街道 (海勃湾区), the first provider there -----------------
-  const demoCommunity = regionByCode.get('150302001001')!;
-  const demoProvider = providers.find(
-    (p) => p.districtCode === '150302' && contractOf.get(p.id)!.serviceTypes.length === serviceTypes.length,
-  )!;
-  const demoContract = contractOf.get(demoProvider.id)!;
-  if (!demoContract.communityCodes.includes(demoCommunity.code)) {
-    demoContract.communityCodes.push(demoCommunity.code);
-    demoContract.communityCodes.sort();
-  }
+  // --- demo anchor: first community of 新华街道 (海勃湾区) and its two providers (DEMO_ANCHOR) ---------
+  const demoCommunity = demoCommunityRow;
+  const [demoProvider, secondProvider] = providers.filter((p) => p.districtCode === DEMO_ANCHOR.districtCode);
   const demoWorkers = workers.filter((w) => w.providerId === demoProvider.id).slice(0, 2);
   demoWorkers[0].qualifications = ['CAREGIVER', 'FIRST_AID', 'FOOD_HANDLER'];
   demoWorkers[1].qualifications = ['CAREGIVER', 'NURSE', 'FIRST_AID'];
-  for (const w of demoWorkers) {
+  // besides the two listed workers, each demo provider has two more on shift around the clock with every
+  // qualification, so that whatever the hour one is free for any item (the first listed worker is busy
+  // with the demo elder's accepted order)
+  const roundTheClockCrew = [
+    ...workers.filter((w) => w.providerId === demoProvider.id).slice(2, 4),
+    ...workers.filter((w) => w.providerId === secondProvider.id).slice(0, 2),
+  ];
+  for (const w of roundTheClockCrew) w.qualifications = [...QUALS];
+  for (const w of [...demoWorkers, ...roundTheClockCrew]) {
     w.status = 'ACTIVE';
     w.shifts = hours(ALL_DAYS, ['00:00-24:00']);
   }
@@ -958,6 +1081,8 @@ export function generateCity(options: SeedOptions): City {
     scope: demoElder.name,
     userId: familyUsers[demoElderIndex]!.id,
   });
+  // the demo community's second provider: the next candidate when the first declines
+  listed(providerAdmins.get(secondProvider.id)!, '13800000014', '服务组织管理员 provider admin', secondProvider.name);
 
   // --- SOS devices: for many elders living alone with reduced ability, plus the demo elder --------------
   const dr = Rng.stream(seed, 'devices');
@@ -1003,6 +1128,8 @@ export function generateCity(options: SeedOptions): City {
       elderName: demoElder.name,
       providerId: demoProvider.id,
       providerName: demoProvider.name,
+      secondProviderId: secondProvider.id,
+      secondProviderName: secondProvider.name,
       communityCode: demoCommunity.code,
       communityName: demoCommunity.name,
     },
@@ -1134,6 +1261,8 @@ export interface OrderRow {
   note: string | null;
   providerId: string | null;
   offerExpiresAt: Date | null;
+  /** The providers holding an OPEN offer (service_order.offered_to): [providerId] while OFFERED. */
+  offeredTo: string[];
   workerId: string | null;
   checkInAt: Date | null;
   checkInLat: number | null;
@@ -1172,12 +1301,40 @@ export interface EventRow {
   providerId: string | null;
   formerProviderId: string | null;
   workerId: string | null;
+  /** The providers holding an open offer after the event (order_event.offered_to). */
+  offeredTo: string[];
   at: Date;
+}
+
+/** One row of order_offer, as OrderOffers writes them: every OFFER event opens one. */
+export interface OfferRow {
+  id: string;
+  orderId: string;
+  providerId: string;
+  round: number;
+  state: 'OPEN' | 'ACCEPTED' | 'REJECTED' | 'EXPIRED' | 'WITHDRAWN';
+  expiresAt: Date;
+  manual: boolean;
+  offeredBy: string;
+  offeredByRole: string;
+  createdAt: Date;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+}
+
+/** A pending durable job (scheduled_job) for a live order: its offer's deadline, or "dispatch it". */
+export interface JobRow {
+  kind: string;
+  key: string;
+  dueAt: Date;
 }
 
 export interface OrderBatch {
   orders: OrderRow[];
   events: EventRow[];
+  offers: OfferRow[];
+  jobs: JobRow[];
 }
 
 /** Relative frequency of each catalogue item among orders. */
@@ -1244,7 +1401,8 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   const rng = Rng.stream(options.seed, 'orders');
   const until = options.until.getTime();
   const start = until - options.months * 30 * DAY;
-  const system: Actor = { id: SYSTEM_ACTOR.userId, role: SYSTEM_ACTOR.role };
+  // automatic offers and expiries are the dispatch engine's (actor_role DISPATCH_ENGINE, as it writes them)
+  const system: Actor = { id: DISPATCH_ENGINE_ACTOR.userId, role: DISPATCH_ENGINE_ACTOR.system! };
 
   // who orders how often
   const cumulative: number[] = [];
@@ -1315,7 +1473,19 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   );
   const districtOfCommunity = new Map(city.regions.map((x) => [x.code, x.districtCode]));
 
-  let batch: OrderBatch = { orders: [], events: [] };
+  /** Offer rows and live jobs written by apply/settle, moved into the current batch after each order. */
+  const offersOut: OfferRow[] = [];
+  const jobsOut: JobRow[] = [];
+  const offerState = new Map<string, { rounds: number; open: OfferRow | null }>();
+  const itemById = new Map(city.items.map((i) => [i.id, i]));
+  const demoElderIndex = city.elders.findIndex((x) => x.id === city.demo.elderId);
+  const emptyBatch = (): OrderBatch => ({ orders: [], events: [], offers: [], jobs: [] });
+  const take = (b: OrderBatch): void => {
+    b.offers.push(...offersOut.splice(0));
+    b.jobs.push(...jobsOut.splice(0));
+  };
+
+  let batch = emptyBatch();
   for (let d = 0; d < days; d++) {
     const times: number[] = [];
     for (let k = 0; k < perDay[d]; k++) {
@@ -1335,10 +1505,11 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       if (!o) continue;
       batch.orders.push(o.order);
       batch.events.push(...o.events);
+      take(batch);
       if (batch.orders.length >= batchSize) {
         batch.events.sort((a, b) => a.at.getTime() - b.at.getTime());
         yield batch;
-        batch = { orders: [], events: [] };
+        batch = emptyBatch();
       }
     }
   }
@@ -1346,6 +1517,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
   const demo = showcase();
   batch.orders.push(...demo.orders);
   batch.events.push(...demo.events);
+  take(batch);
   batch.events.sort((a, b) => a.at.getTime() - b.at.getTime());
   if (batch.orders.length) yield batch;
 
@@ -1416,6 +1588,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       note: rng.chance(0.08) ? rng.pick(NOTES) : null,
       providerId: null,
       offerExpiresAt: null,
+      offeredTo: [],
       workerId: null,
       checkInAt: null,
       checkInLat: null,
@@ -1457,6 +1630,48 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     // who holds the order after this event (the callers update o.providerId / o.workerId afterwards)
     const removesProvider = type === 'REJECT' || type === 'EXPIRE';
     const providerId = type === 'OFFER' ? (payload.providerId as string) : removesProvider ? null : o.providerId;
+    // the offer rows (order_offer) and the order's offered_to, as OrderOffers keeps them
+    const offers = offerState.get(o.id) ?? { rounds: 0, open: null };
+    offerState.set(o.id, offers);
+    if (type === 'OFFER') {
+      const manual = actor.role !== system.role;
+      offers.rounds += 1;
+      Object.assign(payload, { providerIds: [providerId], round: offers.rounds, manual });
+      offers.open = {
+        id: uuidFrom(`${o.id}:offer:${offers.rounds}`),
+        orderId: o.id,
+        providerId: providerId!,
+        round: offers.rounds,
+        state: 'OPEN',
+        expiresAt: new Date(at + itemById.get(o.itemId)!.acceptSlaMinutes * MIN),
+        manual,
+        offeredBy: actor.id,
+        offeredByRole: actor.role,
+        createdAt: new Date(at),
+        decidedAt: null,
+        decidedBy: null,
+        decisionReason: null,
+      };
+      offersOut.push(offers.open);
+    } else if (offers.open) {
+      const decided: Partial<Record<EventType, OfferRow['state']>> = {
+        ACCEPT: 'ACCEPTED',
+        REJECT: 'REJECTED',
+        EXPIRE: 'EXPIRED',
+        CANCEL: 'WITHDRAWN',
+      };
+      const state = decided[type];
+      if (state) {
+        Object.assign(offers.open, {
+          state,
+          decidedAt: new Date(at),
+          decidedBy: actor.id,
+          decisionReason: type === 'REJECT' || type === 'CANCEL' ? ((payload.reason as string) ?? null) : null,
+        });
+        offers.open = null;
+      }
+    }
+    o.offeredTo = to === 'OFFERED' && offers.open ? [offers.open.providerId] : [];
     events.push({
       orderId: o.id,
       seq: o.version,
@@ -1473,8 +1688,23 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       providerId,
       formerProviderId: removesProvider ? o.providerId : null,
       workerId: type === 'ACCEPT' ? (payload.workerId as string) : o.workerId,
+      offeredTo: o.offeredTo,
       at: new Date(at),
     });
+  }
+
+  /**
+   * The order's history is written: a live order gets the durable job the app would have left
+   * (libs/scheduler): an OPEN offer its deadline, a waiting order "needs dispatch" (due at once, so the
+   * engine dispatches it when the API starts).
+   */
+  function settle(o: OrderRow): void {
+    const open = offerState.get(o.id)?.open;
+    offerState.delete(o.id);
+    if (o.state === 'OFFERED' && open)
+      jobsOut.push({ kind: ORDER_JOBS.OFFER_EXPIRY, key: open.id, dueAt: open.expiresAt });
+    if (o.state === 'PENDING_DISPATCH')
+      jobsOut.push({ kind: ORDER_JOBS.NEEDS_DISPATCH, key: o.id, dueAt: new Date(until) });
   }
 
   function near(lat: number, lng: number, minM: number, maxM: number): { lat: number; lng: number } {
@@ -1563,6 +1793,9 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const dispatcher = look!.dispatchers.get(district)!;
     const continuityKey = ei * 16 + typeIndex.get(item.serviceType)!;
     const choose = (exclude?: string): ProviderRow => {
+      // the demo elder is the demo provider's regular client (so the engine ranks it first for her)
+      if (ei === demoElderIndex && exclude !== city.demo.providerId && pool.some((p) => p.id === city.demo.providerId))
+        return providerById.get(city.demo.providerId)!;
       const prev = lastProvider.get(continuityKey);
       if (prev && prev !== exclude && rng.chance(0.6) && pool.some((p) => p.id === prev))
         return providerById.get(prev)!;
@@ -1581,7 +1814,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     offer(provider);
     // a declined or expired offer first, now and then
     const bounce = rng.next();
-    if (!emergency && bounce < 0.1) {
+    if (!emergency && bounce < 0.1 && ei !== demoElderIndex) {
       if (bounce < 0.07) {
         t += rng.int(1, Math.max(1, item.acceptSlaMinutes - 1)) * MIN;
         plan.push([
@@ -1784,6 +2017,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
             break;
         }
       }
+      settle(o);
       return { order: o, events };
     }
   }
@@ -1794,7 +2028,7 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
     const provider = providerById.get(city.demo.providerId)!;
     const demoWorker = city.workers.find((w) => w.providerId === provider.id)!;
     const elderUser = look!.elderUsers[ei]!;
-    const out: OrderBatch = { orders: [], events: [] };
+    const out = emptyBatch();
     const clean = itemByCode.get('CLEAN_HOUR')!;
     const t0 = until - 40 * MIN;
     const a = baseOrder(ei, clean, t0, 'APP', elderUser);
@@ -1808,11 +2042,13 @@ export function* generateOrders(city: City, batchSize = 5_000): Generator<OrderB
       workerId: demoWorker.id,
     });
     a.workerId = demoWorker.id;
+    settle(a);
     out.orders.push(a);
     const meal = itemByCode.get('MEDICINE_PICKUP')!;
     const b = baseOrder(ei, meal, until - 2 * MIN, 'APP', elderUser);
     b.note = '演示工单：待派单';
     apply(b, out.events, 'CREATE', until - 2 * MIN, elderUser, { channel: 'APP', itemId: meal.id, priority: 0 });
+    settle(b); // waits for the dispatch engine, which offers it once the API runs
     out.orders.push(b);
     return out;
   }

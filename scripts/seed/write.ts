@@ -82,6 +82,11 @@ const listCol = (name: string): Col => ({
   type: 'text',
   expr: (r) => `coalesce(string_to_array(nullif(${r}, ''), ','), '{}')::varchar[]`,
 });
+const uuidListCol = (name: string): Col => ({
+  name,
+  type: 'text',
+  expr: (r) => `coalesce(string_to_array(nullif(${r}, ''), ','), '{}')::uuid[]`,
+});
 const jsonCol = (name: string): Col => ({ name, type: 'text', expr: (r) => `${r}::jsonb` });
 const c = (name: string, type: string): Col => ({ name, type });
 
@@ -446,6 +451,7 @@ export async function writeCity(
       c('note', 'varchar'),
       c('provider_id', 'uuid'),
       c('offer_expires_at', 'timestamptz'),
+      uuidListCol('offered_to'),
       c('worker_id', 'uuid'),
       c('check_in_at', 'timestamptz'),
       c('check_in_lat', 'float8'),
@@ -482,8 +488,27 @@ export async function writeCity(
       c('provider_id', 'uuid'),
       c('former_provider_id', 'uuid'),
       c('worker_id', 'uuid'),
+      uuidListCol('offered_to'),
       c('at', 'timestamptz'),
     ];
+    const offerCols = [
+      c('id', 'uuid'),
+      c('order_id', 'uuid'),
+      c('provider_id', 'uuid'),
+      c('round', 'int2'),
+      c('state', 'varchar'),
+      c('expires_at', 'timestamptz'),
+      c('manual', 'bool'),
+      c('offered_by', 'uuid'),
+      c('offered_by_role', 'varchar'),
+      c('created_at', 'timestamptz'),
+      c('decided_at', 'timestamptz'),
+      c('decided_by', 'uuid'),
+      c('decision_reason', 'varchar'),
+    ];
+    const jobCols = [c('kind', 'varchar'), c('key', 'varchar'), c('due_at', 'timestamptz')];
+    counts.order_offer = 0;
+    counts.scheduled_job = 0;
     const ts = (d: Date | null) => (d ? d.toISOString() : null);
     // one address ciphertext per elder, reused for that elder's orders (same plaintext snapshot)
     const addressEnc = new Map<string, Buffer>();
@@ -523,6 +548,7 @@ export async function writeCity(
           o.note,
           o.providerId,
           ts(o.offerExpiresAt),
+          list(o.offeredTo),
           o.workerId,
           ts(o.checkInAt),
           o.checkInLat,
@@ -560,14 +586,35 @@ export async function writeCity(
         e.providerId,
         e.formerProviderId,
         e.workerId,
+        list(e.offeredTo),
         e.at.toISOString(),
       ]);
+      const offers = batch.offers.map((f) => [
+        f.id,
+        f.orderId,
+        f.providerId,
+        f.round,
+        f.state,
+        f.expiresAt.toISOString(),
+        f.manual,
+        f.offeredBy,
+        f.offeredByRole,
+        f.createdAt.toISOString(),
+        ts(f.decidedAt),
+        f.decidedBy,
+        f.decisionReason,
+      ]);
+      const jobs = batch.jobs.map((j) => [j.kind, j.key, j.dueAt.toISOString()]);
       await pipe.push(async () => {
         await insert(q, 'service_order', orderCols, rows);
         await insert(q, 'order_event', eventCols, ev);
+        await insert(q, 'order_offer', offerCols, offers);
+        await insert(q, 'scheduled_job', jobCols, jobs);
       });
       counts.service_order += rows.length;
       counts.order_event += batch.events.length;
+      counts.order_offer += offers.length;
+      counts.scheduled_job += jobs.length;
       progress.advance('orders and events', rows.length);
     }
     await pipe.drain();

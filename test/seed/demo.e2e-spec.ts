@@ -10,7 +10,7 @@ import { Role } from '#lib/kernel';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 import { loadConfig } from '../../apps/api/src/config/config.js';
 import { ENTITIES } from '../../apps/api/src/entities.js';
-import { seedDemo } from '../../scripts/seed/demo.js';
+import { demoWalkthrough, seedDemo } from '../../scripts/seed/demo.js';
 import { DEMO_PASSWORD } from '../../scripts/seed/generate.js';
 import { TEST_KEYS, testCipher } from '../support/fixtures.js';
 import { recordAnswers } from '../support/test-app.js';
@@ -44,6 +44,7 @@ describe('demo seed on an empty database', () => {
       DATABASE_URL: url,
       DEMO_SEED: 'false',
       LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_PER_MINUTE: '1000', // every listed account signs in, some several times
       ...TEST_KEYS,
     });
     app = await createApp({ config, databaseUrl: url });
@@ -140,7 +141,7 @@ describe('demo seed on an empty database', () => {
 
   it('lets every listed account sign in with the printed password, with its role', async () => {
     const listed = [...text!.matchAll(/^ {2}(138\d{8}) {2}([A-Z_]+)/gm)].map((m) => ({ phone: m[1], role: m[2] }));
-    expect(listed).toHaveLength(13);
+    expect(listed).toHaveLength(14);
     for (const a of listed) {
       const res = await request(app.getHttpServer())
         .post('/auth/login')
@@ -190,4 +191,80 @@ describe('demo seed on an empty database', () => {
       .send({});
     expect(forged.status).toBe(401);
   });
+
+  it('dispatches by itself as the walk-through says: offered at once to 13800000009, declined to 13800000014, then an alert at the station', async () => {
+    const http = () => request(app.getHttpServer());
+    const login = async (phone: string) =>
+      (await http().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(200)).body
+        .accessToken as string;
+    const walkthrough = (await demoWalkthrough(ds, testCipher(), 'http://localhost:3000', {
+      stationMinutes: 10,
+      hubMinutes: 15,
+    }))!;
+    const body = /-d '(\{"elderId":[^']+\})'/.exec(walkthrough)![1];
+    const { elderId, itemId } = JSON.parse(body) as { elderId: string; itemId: string };
+    const [providers] = (await ds.query(
+      `SELECT array_agg(u.provider_id ORDER BY u.phone_hash = $1 DESC) AS ids FROM app_user u
+        WHERE u.phone_hash = ANY($2::bytea[])`,
+      [testCipher().blindIndex('13800000009'), ['13800000009', '13800000014'].map((p) => testCipher().blindIndex(p))],
+    )) as { ids: string[] }[];
+    const [first, second] = providers.ids;
+
+    // the waiting showcase order was offered by the engine as soon as the app ran
+    const [showcase] = (await ds.query(
+      `SELECT id FROM service_order WHERE elder_id = $1 AND note = '演示工单：待派单'`,
+      [elderId],
+    )) as { id: string }[];
+    await untilOffered(showcase.id, first);
+
+    const created = await http()
+      .post('/orders')
+      .set('Authorization', `Bearer ${await login('13800000013')}`)
+      .send({ elderId, itemId });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await untilOffered(id, first);
+    const record = await http()
+      .get(`/orders/${id}/dispatch`)
+      .set('Authorization', `Bearer ${await login('13800000004')}`)
+      .expect(200);
+    expect(record.body.offers[0].explanation.candidates.map((c: { providerId: string }) => c.providerId)).toEqual([
+      first,
+      second,
+    ]);
+
+    await http()
+      .post(`/orders/${id}/reject`)
+      .set('Authorization', `Bearer ${await login('13800000009')}`)
+      .send({ reason: '人手不足' })
+      .expect(200);
+    await untilOffered(id, second);
+    await http()
+      .post(`/orders/${id}/reject`)
+      .set('Authorization', `Bearer ${await login('13800000014')}`)
+      .send({ reason: '人手不足' })
+      .expect(200);
+    const station = await login('13800000008');
+    let alerts: { orderId: string; reason: string; level: string }[] = [];
+    for (const started = Date.now(); Date.now() - started < 3_000; await sleep(20)) {
+      const res = await http().get('/dispatch/alerts').set('Authorization', `Bearer ${station}`).expect(200);
+      alerts = (res.body.items as typeof alerts).filter((a) => a.orderId === id);
+      if (alerts.length) break;
+    }
+    expect(alerts).toEqual([expect.objectContaining({ reason: 'NO_CANDIDATE', level: 'STATION' })]);
+  });
+
+  /** Polls the database (at most 3 s) until the order is OFFERED to exactly `providerId`. */
+  async function untilOffered(orderId: string, providerId: string): Promise<void> {
+    let row: { state: string; offered_to: string[] } | undefined;
+    for (const started = Date.now(); Date.now() - started < 3_000; await sleep(15)) {
+      [row] = (await ds.query(`SELECT state, offered_to FROM service_order WHERE id = $1`, [
+        orderId,
+      ])) as (typeof row)[];
+      if (row?.state === 'OFFERED') break;
+    }
+    expect(row).toEqual({ state: 'OFFERED', offered_to: [providerId] });
+  }
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
