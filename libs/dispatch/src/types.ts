@@ -55,7 +55,10 @@ export interface ProviderSnapshot {
   capacity: number;
   /** Offers to this provider still waiting for an answer. */
   openOffers: number;
-  /** Orders of this provider in ACCEPTED, EN_ROUTE or IN_SERVICE. */
+  /**
+   * Orders of this provider under way (EN_ROUTE, IN_SERVICE) or accepted for a window that meets the
+   * requested service's (an accepted booking for another day does not take capacity now).
+   */
   activeOrders: number;
   contracts: readonly ContractSnapshot[];
   /**

@@ -48,6 +48,7 @@ export enum OrderPriority {
 @Index('IDX_service_order_active_provider', { synchronize: false })
 @Index('IDX_service_order_active_worker', { synchronize: false })
 @Index('IDX_service_order_elder_type', { synchronize: false })
+@Index('IDX_service_order_worker_updated', { synchronize: false })
 export class ServiceOrderEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

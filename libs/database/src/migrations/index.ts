@@ -6,6 +6,7 @@ import { ScheduledJob1795700000000 } from './1795700000000-ScheduledJob.js';
 import { DispatchOffersAndAlerts1795710000000 } from './1795710000000-DispatchOffersAndAlerts.js';
 import { DispatchBatch1795720000000 } from './1795720000000-DispatchBatch.js';
 import { ProviderDispatchStats1795730000000 } from './1795730000000-ProviderDispatchStats.js';
+import { WorkerRecentOrdersIndex1795740000000 } from './1795740000000-WorkerRecentOrdersIndex.js';
 
 /** Every migration, in order. `npm run db generate Name` writes a new one; add it here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DispatchOffersAndAlerts1795710000000,
   DispatchBatch1795720000000,
   ProviderDispatchStats1795730000000,
+  WorkerRecentOrdersIndex1795740000000,
 ];

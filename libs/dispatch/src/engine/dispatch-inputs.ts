@@ -87,7 +87,11 @@ export class DispatchInputs {
       `SELECT p.id, p.status, p.base_lat, p.base_lng, p.opening_hours, p.capacity, p.district_code,
               (SELECT count(*)::int FROM order_offer f WHERE f.provider_id = p.id AND f.state = 'OPEN') AS open_offers,
               (SELECT count(*)::int FROM service_order s
-                WHERE s.provider_id = p.id AND s.state IN ('ACCEPTED','EN_ROUTE','IN_SERVICE')) AS active_orders,
+                WHERE s.provider_id = p.id AND s.state IN ('ACCEPTED','EN_ROUTE','IN_SERVICE')
+                  -- an accepted booking counts against capacity only when its window meets the service's
+                  AND (s.state <> 'ACCEPTED'
+                       OR ((s.scheduled_start IS NULL OR s.scheduled_start < $5)
+                           AND (s.scheduled_end IS NULL OR s.scheduled_end > $4)))) AS active_orders,
               CASE WHEN h.month_start = $3 THEN h.orders_this_month ELSE 0 END AS orders_this_month,
               coalesce(h.rating_sum, 0) AS rating_sum, coalesce(h.rating_count, 0) AS rating_count,
               coalesce(h.offers_accepted, 0) AS offers_accepted, coalesce(h.offers_rejected, 0) AS offers_rejected,
@@ -99,7 +103,13 @@ export class DispatchInputs {
          LEFT JOIN provider_dispatch_stats h ON h.provider_id = p.id
         WHERE p.district_code = $1
            OR p.id IN (SELECT provider_id FROM provider_contract WHERE community_codes @> ARRAY[$2]::varchar[])`,
-      [districtCode, request.communityCode, localMonthStart(now)],
+      [
+        districtCode,
+        request.communityCode,
+        localMonthStart(now),
+        request.at,
+        new Date(request.at.getTime() + request.durationMinutes * 60_000),
+      ],
     );
     const date = localDate(request.at);
     const contracted = rows
