@@ -195,16 +195,17 @@ export class OrderOffers implements OnModuleInit {
         offer_expires_at: deadline,
         worker_id: null,
       });
+      let offered: OrderRow;
       if (action === OrderAction.REASSIGN) {
         if (!reason) throw new OrderError(E.INVALID_OFFER, 'a reassignment needs a reason', { field: 'reason' });
-        await this.store.apply(actor, order, OrderAction.REASSIGN, {
+        offered = await this.store.apply(actor, order, OrderAction.REASSIGN, {
           expectedVersion: cmd.expectedVersion,
           patch,
           formerProviderId: order.provider_id,
           payload: (o) => ({ ...common, fromProviderId: o.provider_id, reason }),
         });
       } else {
-        await this.store.apply(actor, order, OrderAction.OFFER, {
+        offered = await this.store.apply(actor, order, OrderAction.OFFER, {
           expectedVersion: cmd.expectedVersion,
           patch,
           payload: () => ({ ...common, ...(reason ? { reason } : {}) }),
@@ -243,7 +244,7 @@ export class OrderOffers implements OnModuleInit {
           objectId: orderId,
           details: { providerIds: ids, reassign: action === OrderAction.REASSIGN },
         });
-      return this.store.load(orderId);
+      return offered; // (the offer rows and jobs written after it do not change the order row)
     });
     return this.store.present(actor, updated);
   }
