@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobScheduler } from '#lib/scheduler';
-import { createApp } from '../../apps/api/src/bootstrap.js';
 import { startChildApi } from '../support/child-api.js';
 import { orderDriver, waitFor } from '../support/orders.js';
 import { dispatchWorld } from '../support/dispatch.js';
-import { assertNoPersonalData, LogCapture, recordAnswers, startTestApp, type TestApp } from '../support/test-app.js';
+import { startSecondInstance, startTestApp, type SecondInstance, type TestApp } from '../support/test-app.js';
 
 /** Per order: how many events of each type, and its offers' states. */
 async function tally(
@@ -90,21 +87,15 @@ describe('dispatch deadlines are durable and fire exactly once', () => {
 
   describe('with two API instances on one database', () => {
     let t: TestApp;
-    let two: NestExpressApplication;
-    let contract: ReturnType<typeof recordAnswers>;
-    const logs = new LogCapture();
+    let second: SecondInstance;
     beforeAll(async () => {
       t = await startTestApp();
       await dispatchWorld(t);
       await t.ds.query(`UPDATE provider SET capacity = 1000`);
-      two = await createApp({ config: t.config, databaseUrl: t.databaseUrl, logDestination: logs });
-      contract = recordAnswers(two);
-      await two.listen(0, '127.0.0.1');
+      second = await startSecondInstance(t);
     });
     afterAll(async () => {
-      await contract?.check();
-      await two?.close();
-      assertNoPersonalData(logs.text(), t.city);
+      await second?.close();
       await t?.close();
     });
 
@@ -113,13 +104,19 @@ describe('dispatch deadlines are durable and fire exactly once', () => {
       const ids: string[] = [];
       for (let i = 0; i < 40; i += 1) ids.push((await d.create('familyA')).body.id as string);
       await waitFor(async () => [...(await tally(t, ids)).values()].every((o) => o.events.OFFER === 1), 15_000);
-      const before = [t.app.get(JobScheduler).latencySamples().length, two.get(JobScheduler).latencySamples().length];
+      const before = [
+        t.app.get(JobScheduler).latencySamples().length,
+        second.app.get(JobScheduler).latencySamples().length,
+      ];
       expect(await offersDueIn(t, ids, 0)).toBe(40);
       await waitFor(async () => [...(await tally(t, ids)).values()].every((o) => o.events.OFFER === 2), 15_000);
       await new Promise((r) => setTimeout(r, 500));
       for (const [id, o] of await tally(t, ids))
         expect({ id, expire: o.events.EXPIRE, offer: o.events.OFFER }).toEqual({ id, expire: 1, offer: 2 });
-      const after = [t.app.get(JobScheduler).latencySamples().length, two.get(JobScheduler).latencySamples().length];
+      const after = [
+        t.app.get(JobScheduler).latencySamples().length,
+        second.app.get(JobScheduler).latencySamples().length,
+      ];
       expect(after[0]).toBeGreaterThan(before[0]);
       expect(after[1]).toBeGreaterThan(before[1]);
     });
@@ -139,7 +136,7 @@ describe('dispatch deadlines are durable and fire exactly once', () => {
         }),
       );
       expect(Date.now() - started).toBeLessThan(10_000);
-      const health = await request(two.getHttpServer()).get('/health');
+      const health = await second.http().get('/health');
       expect(health.status).toBe(200);
       await waitFor(async () => [...(await tally(t, ids)).values()].every((o) => o.events.OFFER === 1), 30_000);
       await new Promise((r) => setTimeout(r, 500));

@@ -194,3 +194,27 @@ export function assertNoPersonalData(text: string, city: MiniCity): void {
   // never print the value itself
   if (found.length) throw new Error(`the API logged personal data: ${found.join(', ')}`);
 }
+
+/** A second API instance serving on the same database as `t`, as behind a load balancer. */
+export interface SecondInstance {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  /** Checks its answers against its document and its logs for personal data, then closes it. */
+  close(): Promise<void>;
+}
+
+export async function startSecondInstance(t: TestApp): Promise<SecondInstance> {
+  const logs = new LogCapture();
+  const app = await createApp({ config: t.config, databaseUrl: t.databaseUrl, logDestination: logs });
+  const contract = recordAnswers(app);
+  await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await contract.check();
+      await app.close();
+      assertNoPersonalData(logs.text(), t.city);
+    },
+  };
+}
