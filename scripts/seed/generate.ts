@@ -9,7 +9,7 @@
 import { STANDARD_ITEMS, STANDARD_SERVICE_TYPES, type StandardItem } from '#lib/catalog';
 import { DEFAULT_DISPATCH_CONFIG, StraightLineTravelTime, areaTypeOfLevel } from '#lib/dispatch';
 import { DISPATCH_ENGINE_ACTOR, distanceMeters, Role } from '#lib/kernel';
-import { ORDER_JOBS } from '#lib/orders';
+import { ORDER_JOBS, type OrderEventRouting } from '#lib/orders';
 import { createHash } from 'node:crypto';
 import { apportion, Rng } from './random.js';
 import {
@@ -1284,7 +1284,8 @@ export interface OrderRow {
   updatedAt: Date;
 }
 
-export interface EventRow {
+/** One order_event row; the routing snapshot after the event as OrdersService writes it (elder_id, …). */
+export interface EventRow extends OrderEventRouting {
   orderId: string;
   seq: number;
   type: string;
@@ -1295,14 +1296,6 @@ export interface EventRow {
   lat: number | null;
   lng: number | null;
   payload: Record<string, unknown>;
-  regionPath: string;
-  /** Routing snapshot after the event, as OrdersService writes it (order_event.elder_id, …). */
-  elderId: string;
-  providerId: string | null;
-  formerProviderId: string | null;
-  workerId: string | null;
-  /** The providers holding an open offer after the event (order_event.offered_to). */
-  offeredTo: string[];
   at: Date;
 }
 

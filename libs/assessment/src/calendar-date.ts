@@ -3,17 +3,12 @@
  * Pure helpers; the caller passes "today" in.
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+import { isCalendarDate } from '#lib/kernel';
 
-/** Whether `value` is a real calendar date written YYYY-MM-DD (2023-02-29 is not). */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  return d <= daysInMonth(y, mo);
-}
+/** Whether `value` is a real calendar date written YYYY-MM-DD (2023-02-29 is not): the kernel's check. */
+export { isCalendarDate };
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();

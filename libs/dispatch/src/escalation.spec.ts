@@ -100,5 +100,6 @@ describe('where an alert starts', () => {
     expect(initialAlertLevel('NO_CANDIDATE')).toBe('STATION');
     expect(initialAlertLevel('ACCEPT_SLA_BREACHED')).toBe('STATION');
     expect(initialAlertLevel('ONSITE_SLA_BREACHED')).toBe('DISTRICT');
+    expect(initialAlertLevel('EMERGENCY')).toBe('DISTRICT');
   });
 });

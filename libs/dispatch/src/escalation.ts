@@ -9,11 +9,16 @@ export type AlertReason =
   /** The order's acceptance SLA ran out while offers were still being tried. */
   | 'ACCEPT_SLA_BREACHED'
   /** Nobody was on site within the item's on-site SLA (emergencies). */
-  | 'ONSITE_SLA_BREACHED';
+  | 'ONSITE_SLA_BREACHED'
+  /** An emergency call (助急) was raised: every level is alerted at once. */
+  | 'EMERGENCY';
 
-/** Where a new alert starts: on-site breaches go straight to the district, the rest to the station. */
+/**
+ * Where a new alert starts: on-site breaches and emergency calls at the district (everyone whose
+ * region covers the order sees it, so the station and the hub too), the rest at the station.
+ */
 export function initialAlertLevel(reason: AlertReason): AlertLevel {
-  return reason === 'ONSITE_SLA_BREACHED' ? 'DISTRICT' : 'STATION';
+  return reason === 'ONSITE_SLA_BREACHED' || reason === 'EMERGENCY' ? 'DISTRICT' : 'STATION';
 }
 
 /** What the ladder needs to know about a stored alert row. */

@@ -100,13 +100,7 @@ export { syntheticCity as syntheticBatchDay } from './testing/batch-fixtures.js'
 // ---- the engine wired into the app (engine/): jobs, alerts, manual dispatch, dispatch record
 export { DispatchModule, type DispatchModuleOptions } from './engine/dispatch.module.js';
 export { DispatchEngine, ENGINE_JOBS, type DistrictMode } from './engine/dispatch-engine.js';
-export {
-  AlertsService,
-  ALERT_JOB,
-  alertSettledBy,
-  type AlertRecord,
-  type DispatchAlertReason,
-} from './engine/alerts.service.js';
+export { AlertsService, ALERT_JOB, alertSettledBy, type AlertRecord } from './engine/alerts.service.js';
 export {
   parseLeadMinutes,
   leadMinutesFor,

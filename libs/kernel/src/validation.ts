@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ValidateIf, type ValidationOptions } from 'class-validator';
+import { buildMessage, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /**
  * Input rules every DTO gets without declaring them (enforced by the API's global validation pipe,
@@ -102,4 +102,26 @@ export function findUnsafeText(value: unknown, root = ''): TextProblem[] {
   };
   walk(value, '', 0);
   return found;
+}
+
+/** Whether `value` is a real calendar day written YYYY-MM-DD (2026-02-30 and 2026-13-01 are not). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** class-validator: a real calendar day YYYY-MM-DD (`isCalendarDate`). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) => isCalendarDate(value),
+        defaultMessage: buildMessage((each) => `${each}$property must be a calendar date YYYY-MM-DD`, options),
+      },
+    },
+    options,
+  );
 }

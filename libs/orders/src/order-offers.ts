@@ -128,13 +128,16 @@ export class OrderOffers implements OnModuleInit {
 
   // --- the command and query API of the dispatch engine ----------------------------------------
 
-  /** The order as dispatch sees it, locked for the rest of the caller's transaction (null: no such order). */
-  async lockForDispatch(orderId: string): Promise<OrderForDispatch | null> {
-    const o = await this.store.load(orderId, undefined, { lock: true }).catch((err: unknown) => {
+  /**
+   * The order as dispatch sees it (null: no such order); with `lock`, locked for the rest of the
+   * caller's transaction (a decision about it), otherwise only read.
+   */
+  async forDispatch(orderId: string, opts: { lock: boolean }): Promise<OrderForDispatch | null> {
+    const o = await this.store.load(orderId, undefined, opts).catch((err: unknown) => {
       if (err instanceof OrderError && err.code === E.ORDER_NOT_FOUND) return null;
       throw err;
     });
-    return o && forDispatch(o);
+    return o && toDispatchView(o);
   }
 
   /** Every offer of the order, oldest first. */
@@ -450,7 +453,7 @@ export class OrderOffers implements OnModuleInit {
   }
 }
 
-function forDispatch(o: OrderRow): OrderForDispatch {
+function toDispatchView(o: OrderRow): OrderForDispatch {
   return {
     id: o.id,
     orderNo: o.order_no,

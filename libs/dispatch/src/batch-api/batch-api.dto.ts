@@ -4,9 +4,10 @@
  * a field added to one and not the other fails to compile.
  */
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches, ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
+import { Matches } from 'class-validator';
+import { IsCalendarDate } from '#lib/kernel';
 import type { BatchResult } from '../batch/batch-types.js';
-import { isCalendarDate, MAX_DAYS_AHEAD } from './batch-input.js';
+import { MAX_DAYS_AHEAD } from './batch-input.js';
 import {
   BATCH_STATES,
   BATCH_UNASSIGNED_REASONS,
@@ -23,19 +24,6 @@ import {
   type StoredAssignment,
   type StoredUnassigned,
 } from './batch-record.js';
-
-function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isCalendarDate',
-      validator: {
-        validate: (value: unknown) => isCalendarDate(value),
-        defaultMessage: buildMessage((each) => `${each}$property must be a calendar date YYYY-MM-DD`, options),
-      },
-    },
-    options,
-  );
-}
 
 export class CreateBatchDto {
   @ApiProperty({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { isCalendarDate } from '#lib/kernel';
 import type { BatchPlan } from '../batch/batch-types.js';
 import {
   addDays,
   batchDateProblem,
   commitmentOf,
-  isCalendarDate,
   isPlannableLevel,
   serviceDay,
   toBatchInput,

@@ -44,14 +44,6 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d) + days * DAY).toISOString().slice(0, 10);
 }
 
-/** A real calendar day written YYYY-MM-DD (2026-02-30 and 2026-13-01 are not). */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
 /** Why `date` cannot be planned at `now` (today counts: its remaining orders), or null. */
 export function batchDateProblem(date: string, now: Date, maxDaysAhead = MAX_DAYS_AHEAD): string | null {
   const today = localDate(now);

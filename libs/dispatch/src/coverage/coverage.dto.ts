@@ -4,7 +4,8 @@
  * a field added to one and not the other fails to compile.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches, ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { IsCalendarDate } from '#lib/kernel';
 import { RegionLevel } from '#lib/regions';
 import type {
   CoverageArea,
@@ -19,27 +20,6 @@ import type {
 import { COVERAGE_STATUSES } from './coverage.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A real calendar day written YYYY-MM-DD (2026-02-29 and 2026-13-01 are not). */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
-function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isCalendarDate',
-      validator: {
-        validate: (value: unknown) => isCalendarDate(value),
-        defaultMessage: buildMessage((each) => `${each}$property must be a calendar date YYYY-MM-DD`, options),
-      },
-    },
-    options,
-  );
-}
 
 export class CoverageQuery {
   @ApiPropertyOptional({

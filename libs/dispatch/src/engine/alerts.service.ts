@@ -3,15 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { DISPATCH_ENGINE_ACTOR, regionCovers, Role, type Actor, type Page } from '#lib/kernel';
 import { returning, TransactionHost } from '#lib/database';
 import { JobScheduler } from '#lib/scheduler';
-import { OrderState, type OrderForDispatch } from '#lib/orders';
+import { OrderPriority, OrderState, type OrderForDispatch } from '#lib/orders';
 import type { AlertLevel, DispatchConfig } from '../config.js';
 import { initialAlertLevel, nextEscalation, type AlertReason } from '../escalation.js';
 import type { DispatchExplanation } from '../ranking.js';
 import { DISPATCH_CONFIG } from './dispatch-options.js';
 import { DispatchError, DispatchErrorCode as E } from './dispatch.errors.js';
-
-/** Why an alert was raised: the escalation reasons plus the emergency call itself. */
-export type DispatchAlertReason = AlertReason | 'EMERGENCY';
 
 export interface AlertHistoryEntry {
   at: string;
@@ -24,7 +21,7 @@ export interface AlertHistoryEntry {
 export interface AlertRecord {
   id: string;
   orderId: string;
-  reason: DispatchAlertReason;
+  reason: AlertReason;
   level: AlertLevel;
   emergency: boolean;
   regionPath: string;
@@ -52,7 +49,7 @@ export const LEVEL_OF_ROLE: Partial<Record<Role, AlertLevel>> = {
   [Role.DISTRICT_DISPATCHER]: 'DISTRICT',
 };
 
-/** States in which an alert about nobody taking the order has lost its cause. */
+/** States in which nobody taking the order is no longer a problem (someone accepted, or it is over). */
 const TAKEN: readonly string[] = [
   OrderState.ACCEPTED,
   OrderState.EN_ROUTE,
@@ -62,13 +59,21 @@ const TAKEN: readonly string[] = [
   OrderState.DISPUTED,
   OrderState.RESOLVED,
 ];
+/** States in which a worker has reached the elder (or the service is over). */
+const ON_SITE: readonly string[] = [
+  OrderState.IN_SERVICE,
+  OrderState.COMPLETED,
+  OrderState.CONFIRMED,
+  OrderState.DISPUTED,
+  OrderState.RESOLVED,
+];
 const CLOSED: readonly string[] = [OrderState.CANCELLED, OrderState.EXCEPTION];
 
 /** Whether the order's current state settles an open alert, and how. */
-export function alertSettledBy(reason: DispatchAlertReason, state: string): string | null {
+export function alertSettledBy(reason: AlertReason, state: string): string | null {
   if (CLOSED.includes(state)) return `order ${state.toLowerCase()}`;
   if (reason === 'ONSITE_SLA_BREACHED' || reason === 'EMERGENCY')
-    return [OrderState.IN_SERVICE, ...TAKEN.slice(3)].includes(state as OrderState) ? 'worker on site' : null;
+    return ON_SITE.includes(state) ? 'worker on site' : null;
   return TAKEN.includes(state) ? 'order accepted' : null;
 }
 
@@ -97,11 +102,11 @@ export class AlertsService implements OnModuleInit {
    */
   async raise(
     order: Pick<OrderForDispatch, 'id' | 'regionPath' | 'priority'>,
-    reason: DispatchAlertReason,
+    reason: AlertReason,
     explanation: DispatchExplanation | null = null,
   ): Promise<AlertRecord | null> {
-    const level: AlertLevel = reason === 'EMERGENCY' ? 'DISTRICT' : initialAlertLevel(reason);
-    const emergency = order.priority >= 2;
+    const level = initialAlertLevel(reason);
+    const emergency = order.priority === OrderPriority.EMERGENCY;
     const history: AlertHistoryEntry[] = [
       { at: new Date().toISOString(), event: 'RAISED', level, by: DISPATCH_ENGINE_ACTOR.system! },
     ];
@@ -163,7 +168,7 @@ export class AlertsService implements OnModuleInit {
   /** Staff at or above the alert's level take it on: the ladder waits (see nextEscalation). */
   acknowledge(actor: Actor, id: string, note?: string): Promise<AlertRecord> {
     return this.txHost.withTransaction(async () => {
-      const alert = await this.loadVisible(actor, id, true);
+      const alert = await this.lockVisible(actor, id);
       if (alert.resolvedAt) throw new DispatchError(E.ALERT_CLOSED, 'the alert is already resolved');
       const at = new Date();
       const entry: AlertHistoryEntry = {
@@ -186,7 +191,7 @@ export class AlertsService implements OnModuleInit {
 
   resolve(actor: Actor, id: string, resolution: string): Promise<AlertRecord> {
     return this.txHost.withTransaction(async () => {
-      const alert = await this.loadVisible(actor, id, true);
+      const alert = await this.lockVisible(actor, id);
       if (alert.resolvedAt) throw new DispatchError(E.ALERT_CLOSED, 'the alert is already resolved');
       return this.close(alert, actor, resolution);
     });
@@ -277,11 +282,11 @@ export class AlertsService implements OnModuleInit {
     );
   }
 
-  private async loadVisible(actor: Actor, id: string, lock: boolean): Promise<AlertRecord> {
-    const [row] = (await this.txHost.tx.query(
-      `SELECT ${COLUMNS} FROM dispatch_alert WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
-      [id],
-    )) as AlertRecord[];
+  /** The alert, locked for the caller's transaction; outside the actor's region: "not found". */
+  private async lockVisible(actor: Actor, id: string): Promise<AlertRecord> {
+    const [row] = (await this.txHost.tx.query(`SELECT ${COLUMNS} FROM dispatch_alert WHERE id = $1 FOR UPDATE`, [
+      id,
+    ])) as AlertRecord[];
     if (!row || !regionCovers(actor.regionPath, row.regionPath))
       throw new DispatchError(E.ALERT_NOT_FOUND, 'alert not found', { id });
     return row;

@@ -34,8 +34,6 @@ export interface DispatchRecord {
   alerts: AlertRecord[];
 }
 
-const STAFF: readonly Role[] = [Role.STATION_STAFF, Role.HUB_STAFF, Role.DISTRICT_DISPATCHER, Role.PLATFORM_ADMIN];
-
 /**
  * What people do with dispatch (issue 8 items 3, 5, 6): offer or reassign by hand within the rule of
  * their level (`manualChoice`), read an order's dispatch record (every offer with its explanation; a
@@ -61,7 +59,7 @@ export class DispatchDesk {
   async offerByHand(actor: Actor, orderId: string, dto: ManualOfferInput, reassign: boolean): Promise<OrderView> {
     return this.txHost.withTransaction(async () => {
       await this.orders.get(actor, orderId); // 404 outside the caller's scope, before anything else is said
-      const order = (await this.offers.lockForDispatch(orderId))!;
+      const order = (await this.offers.forDispatch(orderId, { lock: true }))!;
       const provider = await this.providers.getProvider(dto.providerId); // 404 PROVIDER_NOT_FOUND
       const community = await this.inputs.community(order.communityCode);
       const now = new Date();
@@ -85,12 +83,7 @@ export class DispatchDesk {
         override: !!dto.override,
         reason: dto.reason,
       });
-      if (!choice.ok)
-        throw new DispatchError(
-          choice.code,
-          choice.message,
-          choice.field ? { fields: [{ field: choice.field, problems: [choice.message.split(': ')[1]] }] } : undefined,
-        );
+      if (!choice.ok) throw new DispatchError(choice.code, choice.message, choice.details);
       // the explanation of a manual choice: the whole ranking as the engine would have seen it, and who chose
       const request = await this.inputs.request(order, community.areaType, now);
       const providers = await this.inputs.providers(request, community.districtCode, now);
@@ -157,7 +150,7 @@ export class DispatchDesk {
       throw new DispatchError(E.NOT_ALLOWED, 'only the provider offered the order asks for a worker suggestion');
     if (view.state !== OrderState.OFFERED && view.state !== OrderState.ACCEPTED)
       throw new DispatchError(E.NO_WORKER_TO_SUGGEST, `the order is ${view.state}: no worker to choose`);
-    const order = (await this.offers.lockForDispatch(orderId))!;
+    const order = (await this.offers.forDispatch(orderId, { lock: false }))!;
     const provider = await this.providers.getProvider(actor.providerId);
     const community = await this.inputs.community(order.communityCode);
     const now = new Date();
@@ -215,13 +208,10 @@ export class DispatchDesk {
       level: string;
       path: string;
     }[];
-    const visible =
-      !!region &&
-      (regionCovers(actor.regionPath, region.path) ||
-        (!!actor.regionPath &&
-          region.path.length < actor.regionPath.length &&
-          actor.regionPath.startsWith(region.path)));
-    if (!region || region.level !== 'DISTRICT' || !visible || !STAFF.concat(Role.AUDITOR).includes(actor.role))
+    // the district of one's own region, or one inside it (the city's staff and auditors)
+    const related =
+      !!region && (regionCovers(actor.regionPath, region.path) || regionCovers(region.path, actor.regionPath));
+    if (!related || region.level !== 'DISTRICT')
       throw new DispatchError(E.REGION_NOT_FOUND, 'district not found', { districtCode: code });
   }
 

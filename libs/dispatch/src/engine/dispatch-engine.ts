@@ -6,7 +6,7 @@ import { CatalogService } from '#lib/catalog';
 import { EldersService } from '#lib/elders';
 import { UsersService } from '#lib/identity';
 import { MessageTemplate, NotificationPort } from '#lib/notifications';
-import { ORDER_JOBS, OrderOffers, OrderState, type OrderForDispatch } from '#lib/orders';
+import { ORDER_JOBS, OrderOffers, OrderPriority, OrderState, type OrderForDispatch } from '#lib/orders';
 import type { DispatchConfig } from '../config.js';
 import { decideDispatch, offerDeadline, scheduledDispatchAt } from '../decide.js';
 import { StraightLineTravelTime, type TravelTimeModel } from '../travel-time.js';
@@ -75,11 +75,11 @@ export class DispatchEngine implements OnModuleInit {
 
   /** One automatic dispatch decision for the order (the `order.needs-dispatch` job). */
   async dispatch(orderId: string, now = new Date()): Promise<void> {
-    const order = await this.offers.lockForDispatch(orderId);
+    const order = await this.offers.forDispatch(orderId, { lock: true });
     if (!order || order.state !== OrderState.PENDING_DISPATCH) return;
     const item = await this.catalog.findItem(order.itemId);
     const acceptSla = item?.acceptSlaMinutes ?? 30;
-    const emergency = order.priority >= 2;
+    const emergency = order.priority === OrderPriority.EMERGENCY;
     const community = await this.inputs.community(order.communityCode);
     const first = order.version === 1;
     if (order.scheduledStart && !emergency) {
@@ -147,13 +147,13 @@ export class DispatchEngine implements OnModuleInit {
   }
 
   private async acceptSlaRanOut(orderId: string): Promise<void> {
-    const order = await this.offers.lockForDispatch(orderId);
+    const order = await this.offers.forDispatch(orderId, { lock: true });
     if (!order || (order.state !== OrderState.PENDING_DISPATCH && order.state !== OrderState.OFFERED)) return;
     await this.alerts.raise(order, 'ACCEPT_SLA_BREACHED');
   }
 
   private async onsiteSlaRanOut(orderId: string): Promise<void> {
-    const order = await this.offers.lockForDispatch(orderId);
+    const order = await this.offers.forDispatch(orderId, { lock: true });
     const pending: string[] = [
       OrderState.PENDING_DISPATCH,
       OrderState.OFFERED,

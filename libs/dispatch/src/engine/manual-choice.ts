@@ -21,7 +21,8 @@ export interface ManualChoiceInput {
 
 export type ManualChoice =
   | { ok: true; basis: 'CONTRACT' | 'STREET_CONTRACT' | 'OVERRIDE' }
-  | { ok: false; code: E; message: string; field?: string };
+  /** `details`: what the error carries (the wrong fields of a 400). */
+  | { ok: false; code: E; message: string; details?: { fields: { field: string; problems: string[] }[] } };
 
 /**
  * Which provider a person may pick by hand (issue 8 item 5), for an offer or a reassignment:
@@ -40,7 +41,7 @@ export function manualChoice(input: ManualChoiceInput): ManualChoice {
       ok: false,
       code: E.VALIDATION_FAILED,
       message: 'reason: reason is required when override is true',
-      field: 'reason',
+      details: { fields: [{ field: 'reason', problems: ['reason is required when override is true'] }] },
     };
   if (provider.status !== 'ACTIVE')
     return { ok: false, code: E.PROVIDER_NOT_AVAILABLE, message: 'the provider is suspended' };
