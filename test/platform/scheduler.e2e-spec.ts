@@ -225,7 +225,8 @@ describe('durable exactly-once timers (libs/scheduler)', () => {
   it('fires each of 300 simultaneous jobs exactly once with two instances on one database, both taking some', async () => {
     const kind = 'test.many';
     const two = await secondApp();
-    const slow = async () => sleep(2);
+    // long enough that one instance cannot drain all 300 before the other has woken (on a loaded machine)
+    const slow = async () => sleep(20);
     scheduler().handle(kind, recorder('one', t.app, slow));
     scheduler(two).handle(kind, recorder('two', two, slow));
     const dueAt = inMs(700);
